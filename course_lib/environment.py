@@ -1,0 +1,197 @@
+"""``setup()``: the first call of every notebook.
+
+It seeds every random number generator the course touches, makes CPU runs repeat exactly,
+keeps TensorFlow's C++ start-up chatter out of the notebook, and prints one line that says
+how the outputs below it were made (mode, backend, device, versions).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import importlib
+import logging
+import os
+import platform
+import sys
+from collections.abc import Iterator
+
+from course_lib import mode as _mode
+
+_MAX_SEED = 2**32 - 1
+
+
+@dataclasses.dataclass(frozen=True)
+class EnvironmentInfo:
+    """What ``setup()`` found and did."""
+
+    mode: str
+    backend: str
+    device: str
+    gpu: bool
+    seed: int
+    deterministic: bool
+    versions: dict[str, str]
+
+    def summary(self) -> str:
+        """The one line ``setup()`` prints."""
+        backend_version = self.versions.get(self.backend, "?")
+        det = "deterministic" if self.deterministic else "non-deterministic"
+        return (
+            f"course_lib {self.versions['course_lib']} | mode: {self.mode} | "
+            f"backend: {self.backend} {backend_version} | device: {self.device} | "
+            f"keras {self.versions['keras']} | numpy {self.versions['numpy']} | "
+            f"python {self.versions['python']} | seed {self.seed} ({det})"
+        )
+
+
+@contextlib.contextmanager
+def _stderr_fd_silenced() -> Iterator[None]:
+    """Send file descriptor 2 to /dev/null for the duration of the block.
+
+    TensorFlow writes some log lines from C++ before its logging is configured, so no
+    environment variable hides them; in Jupyter they would land in the cell's output.
+    """
+    try:
+        saved = os.dup(2)
+    except OSError:  # no usable fd 2 (rare embedded interpreters): nothing to silence
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as devnull:
+            sys.stderr.flush()
+            os.dup2(devnull.fileno(), 2)
+            try:
+                yield
+            finally:
+                sys.stderr.flush()
+                os.dup2(saved, 2)
+    finally:
+        os.close(saved)
+
+
+def _import_keras():
+    """Import Keras (and with it the backend) quietly."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if "keras" in sys.modules:
+        return sys.modules["keras"]
+    with _stderr_fd_silenced():
+        keras = importlib.import_module("keras")
+        if keras.backend.backend() == "tensorflow":
+            importlib.import_module("tensorflow")
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    return keras
+
+
+def _find_device(backend: str) -> tuple[str, bool]:
+    """A human-readable device name and whether it is a GPU."""
+    cpu = f"CPU ({os.cpu_count()} cores)"
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        gpus = tf.config.list_physical_devices("GPU")
+        if gpus:
+            details = tf.config.experimental.get_device_details(gpus[0])
+            name = details.get("device_name", gpus[0].name)
+            return (f"{len(gpus)} x {name}" if len(gpus) > 1 else f"GPU {name}"), True
+        return cpu, False
+    if backend == "jax":
+        import jax
+
+        devices = [d for d in jax.devices() if d.platform == "gpu"]
+        if devices:
+            name = devices[0].device_kind
+            return (f"{len(devices)} x {name}" if len(devices) > 1 else f"GPU {name}"), True
+        return cpu, False
+    if backend == "torch":
+        import torch
+
+        if torch.cuda.is_available():
+            n = torch.cuda.device_count()
+            name = torch.cuda.get_device_name(0)
+            return (f"{n} x {name}" if n > 1 else f"GPU {name}"), True
+        return cpu, False
+    return cpu, False
+
+
+def _set_determinism(backend: str, enabled: bool) -> None:
+    if backend == "tensorflow":
+        from tensorflow.python.framework import config as tf_config
+
+        if enabled:
+            tf_config.enable_op_determinism()
+        else:
+            tf_config.disable_op_determinism()
+    elif backend == "torch":
+        import torch
+
+        torch.use_deterministic_algorithms(enabled)
+    # JAX on CPU is deterministic already; on GPU its determinism is an XLA flag that must be
+    # set before JAX starts, so there is nothing to switch here.
+
+
+def _versions(keras, backend: str) -> dict[str, str]:
+    import numpy as np
+
+    from course_lib import __version__
+
+    versions = {
+        "course_lib": __version__,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "keras": keras.__version__,
+    }
+    module = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}.get(backend)
+    if module is not None:
+        versions[backend] = importlib.import_module(module).__version__
+    return versions
+
+
+def setup(seed: int = 0, *, deterministic: bool | None = None, verbose: bool = True):
+    """Seed everything, make CPU runs repeatable, and print how this run is configured.
+
+    Args:
+        seed: seed for Python's ``random``, NumPy and the Keras backend
+            (``keras.utils.set_random_seed``). An integer in [0, 2**32 - 1].
+        deterministic: ask the backend for deterministic kernels. ``None`` (default) turns it
+            on when no GPU is found, so CPU runs repeat exactly; on a GPU it stays off for
+            speed (and so that Keras can use XLA, which it switches off under determinism).
+        verbose: print the one-line summary.
+
+    Returns:
+        An ``EnvironmentInfo`` with the mode, backend, device and versions.
+
+    Example:
+        >>> import course_lib
+        >>> info = course_lib.setup(seed=0)  # doctest: +SKIP
+        course_lib 0.1.0 | mode: quick | backend: tensorflow 2.21.0 | device: CPU (2 cores) | ...
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= _MAX_SEED:
+        raise ValueError(f"`seed` must be an integer in [0, {_MAX_SEED}]. Received: seed={seed!r}")
+    if deterministic is not None and not isinstance(deterministic, bool):
+        raise ValueError(
+            f"`deterministic` must be True, False or None. Received: deterministic={deterministic!r}"
+        )
+    run_mode = _mode.mode()  # validates COURSE_QUICK before anything heavy happens
+
+    keras = _import_keras()
+    backend = keras.backend.backend()
+    with _stderr_fd_silenced():  # a CPU-only machine logs a failed CUDA probe here
+        device, gpu = _find_device(backend)
+    if deterministic is None:
+        deterministic = not gpu
+    keras.utils.set_random_seed(seed)
+    _set_determinism(backend, deterministic)
+
+    info = EnvironmentInfo(
+        mode=run_mode,
+        backend=backend,
+        device=device,
+        gpu=gpu,
+        seed=seed,
+        deterministic=deterministic,
+        versions=_versions(keras, backend),
+    )
+    if verbose:
+        print(info.summary())
+    return info

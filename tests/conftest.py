@@ -1,0 +1,41 @@
+"""Shared test set-up: quick mode, a headless matplotlib, quiet TensorFlow, the network marker."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+import pytest
+
+# Set before any test (or notebook kernel, which inherits the environment) imports TensorFlow.
+os.environ.setdefault("COURSE_QUICK", "1")
+os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def _online(host: str = "storage.googleapis.com", port: int = 443, timeout: float = 3.0) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_collection_modifyitems(config, items):
+    if not any(item.get_closest_marker("network") for item in items):
+        return
+    if _online():
+        return
+    skip = pytest.mark.skip(reason="needs the internet (dataset download); this machine is offline")
+    for item in items:
+        if item.get_closest_marker("network"):
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _seeded():
+    """Every test starts from the same seeds, so failures reproduce."""
+    import keras
+
+    keras.utils.set_random_seed(0)
+    yield
