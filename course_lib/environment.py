@@ -16,7 +16,7 @@ import platform
 import sys
 from collections.abc import Iterator
 
-from course_lib import mode as _mode
+from course_lib import run_mode as _mode
 
 _MAX_SEED = 2**32 - 1
 

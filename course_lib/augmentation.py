@@ -1,0 +1,170 @@
+"""Data augmentation pipelines built from Keras preprocessing layers.
+
+Augmentation shows the network a slightly different version of every training image at every
+epoch: shifted, rotated, zoomed, brighter or darker. It is the cheapest regulariser there is,
+with one rule: a transform must not change what the image *is*. A horizontal flip of a cat is
+still a cat; a digit rotated by 180 degrees turns a 6 into a 9, and a mirrored 2 is no digit at
+all. So there are two presets:
+
+* ``for_digits()``: small rotations, shifts and zooms, and **no flips**.
+* ``for_natural_images()``: horizontal flips, shifts, contrast and brightness changes.
+
+The pipelines are ``keras.Sequential`` models of random layers. Put them inside the model
+(right after the input): Keras then applies them only while training, and at inference
+(``model.predict``, ``model.evaluate``) they pass images through unchanged. Inside the model they
+also run on the GPU with everything else.
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+
+__all__ = ["FLIP_MODES", "for_digits", "for_natural_images", "pipeline"]
+
+FLIP_MODES = ("horizontal", "vertical", "horizontal_and_vertical")
+
+
+def _check_factor(name: str, value, upper: float = 1.0) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or not 0.0 <= value < upper
+    ):
+        raise ValueError(f"`{name}` must be a number in [0, {upper:g}). Received: {name}={value!r}")
+    return float(value)
+
+
+def pipeline(
+    *,
+    flip: str | None = None,
+    rotation: float = 0.0,
+    translation: float = 0.0,
+    zoom: float = 0.0,
+    contrast: float = 0.0,
+    brightness: float = 0.0,
+    noise: float = 0.0,
+    value_range: tuple[float, float] = (0.0, 1.0),
+    seed: int | None = None,
+    name: str = "augmentation",
+) -> keras.Sequential:
+    """A custom augmentation pipeline; a factor of 0 leaves that transform out.
+
+    Args:
+        flip: None or one of ``FLIP_MODES``.
+        rotation: largest rotation as a fraction of a full turn (0.05 is 18 degrees).
+        translation: largest shift as a fraction of height and width.
+        zoom: largest zoom in or out as a fraction of the size.
+        contrast: contrast changes by a factor in [1 - contrast, 1 + contrast].
+        brightness: brightness shifts by up to this fraction of ``value_range``.
+        noise: standard deviation of additive Gaussian noise (input noise).
+        value_range: the range of the pixel values, (0, 1) for normalised images.
+        seed: seed of the first random layer; each further layer gets the next integer.
+        name: name of the returned model.
+
+    Example:
+        >>> augment = pipeline(flip="horizontal", translation=0.1, contrast=0.2)
+        >>> model = keras.Sequential([keras.Input((32, 32, 3)), augment, keras.layers.Flatten()])
+    """
+    if flip is not None and flip not in FLIP_MODES:
+        raise ValueError(f"`flip` must be None or one of {list(FLIP_MODES)}. Received: flip={flip!r}")
+    rotation = _check_factor("rotation", rotation)
+    translation = _check_factor("translation", translation)
+    zoom = _check_factor("zoom", zoom)
+    contrast = _check_factor("contrast", contrast)
+    brightness = _check_factor("brightness", brightness)
+    noise = _check_factor("noise", noise, upper=math.inf)
+    if (
+        not isinstance(value_range, (tuple, list))
+        or len(value_range) != 2
+        or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value_range)
+        or not value_range[0] < value_range[1]
+    ):
+        raise ValueError(
+            f"`value_range` must be a pair (low, high) with low < high. Received: value_range={value_range!r}"
+        )
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise ValueError(f"`seed` must be an integer or None. Received: seed={seed!r}")
+
+    seeds = iter(range(seed, seed + 16)) if seed is not None else iter(lambda: None, 0)
+    fill = {"fill_mode": "constant", "fill_value": float(value_range[0])}
+    layers = []
+    if flip:
+        layers.append(keras.layers.RandomFlip(flip, seed=next(seeds)))
+    if rotation:
+        layers.append(keras.layers.RandomRotation(rotation, seed=next(seeds), **fill))
+    if translation:
+        layers.append(
+            keras.layers.RandomTranslation(translation, translation, seed=next(seeds), **fill)
+        )
+    if zoom:
+        layers.append(keras.layers.RandomZoom(zoom, seed=next(seeds), **fill))
+    if contrast:
+        layers.append(
+            keras.layers.RandomContrast(contrast, value_range=tuple(value_range), seed=next(seeds))
+        )
+    if brightness:
+        layers.append(
+            keras.layers.RandomBrightness(
+                brightness, value_range=tuple(value_range), seed=next(seeds)
+            )
+        )
+    if noise:
+        layers.append(keras.layers.GaussianNoise(noise, seed=next(seeds)))
+    if not layers:
+        raise ValueError("The pipeline is empty: give at least one non-zero factor or a flip mode.")
+    return keras.Sequential(layers, name=name)
+
+
+def for_digits(
+    *,
+    rotation: float = 0.03,
+    translation: float = 0.1,
+    zoom: float = 0.1,
+    seed: int | None = None,
+) -> keras.Sequential:
+    """Label-safe preset for handwritten digits: small rotations (about 11 degrees), shifts
+    and zooms, no flips.
+
+    Example:
+        >>> augment = for_digits(seed=0)
+    """
+    if rotation > 0.1:
+        raise ValueError(
+            "`rotation` above 0.1 (36 degrees) starts to turn one digit into another (6 and 9). "
+            f"Received: rotation={rotation!r}"
+        )
+    return pipeline(
+        rotation=rotation,
+        translation=translation,
+        zoom=zoom,
+        seed=seed,
+        name="digits_augmentation",
+    )
+
+
+def for_natural_images(
+    *,
+    translation: float = 0.1,
+    contrast: float = 0.2,
+    brightness: float = 0.2,
+    value_range: tuple[float, float] = (0.0, 1.0),
+    seed: int | None = None,
+) -> keras.Sequential:
+    """Preset for photos (CIFAR-10 and the like): horizontal flips, shifts, contrast and
+    brightness.
+
+    Example:
+        >>> augment = for_natural_images(seed=0)
+    """
+    return pipeline(
+        flip="horizontal",
+        translation=translation,
+        contrast=contrast,
+        brightness=brightness,
+        value_range=value_range,
+        seed=seed,
+        name="natural_image_augmentation",
+    )

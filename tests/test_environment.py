@@ -1,0 +1,114 @@
+import random
+import subprocess
+import sys
+import textwrap
+
+import keras
+import numpy as np
+import pytest
+
+import course_lib
+
+
+def test_setup_prints_one_line_and_reports(capsys, monkeypatch):
+    monkeypatch.setenv("COURSE_QUICK", "1")
+    info = course_lib.setup(seed=3)
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1
+    assert out.strip() == info.summary()
+    assert info.mode == "quick" and "mode: quick" in out
+    assert info.backend == keras.backend.backend() and f"backend: {info.backend}" in out
+    assert info.device in out
+    assert info.gpu is False and info.device.startswith("CPU")  # CI and this machine: no GPU
+    assert info.deterministic is True  # on by default without a GPU
+    assert info.versions["keras"] == keras.__version__
+    assert info.seed == 3
+
+
+def test_setup_seeds_python_numpy_and_keras():
+    course_lib.setup(seed=7, verbose=False)
+    first = (random.random(), np.random.rand(), np.asarray(keras.random.normal((3,))))
+    course_lib.setup(seed=7, verbose=False)
+    second = (random.random(), np.random.rand(), np.asarray(keras.random.normal((3,))))
+    assert first[0] == second[0] and first[1] == second[1]
+    np.testing.assert_array_equal(first[2], second[2])
+    course_lib.setup(seed=8, verbose=False)
+    assert random.random() != first[0]
+
+
+def _train_once(seed):
+    course_lib.setup(seed=seed, verbose=False)
+    x = np.random.rand(64, 5).astype("float32")
+    y = (x.sum(axis=1) > 2.5).astype("int32")
+    model = keras.Sequential(
+        [keras.Input((5,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(2)]
+    )
+    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    history = model.fit(x, y, epochs=3, batch_size=16, verbose=0)
+    return history.history["loss"], model.get_weights()
+
+
+def test_cpu_training_repeats_exactly():
+    loss_a, weights_a = _train_once(11)
+    loss_b, weights_b = _train_once(11)
+    assert loss_a == loss_b
+    for a, b in zip(weights_a, weights_b):
+        np.testing.assert_array_equal(a, b)
+    loss_c, _ = _train_once(12)
+    assert loss_c != loss_a
+
+
+@pytest.mark.parametrize("seed", [-1, 2**32, 1.5, "0", True])
+def test_setup_rejects_bad_seed(seed):
+    with pytest.raises(ValueError, match="seed"):
+        course_lib.setup(seed=seed, verbose=False)
+
+
+def test_setup_rejects_bad_deterministic():
+    with pytest.raises(ValueError, match="deterministic"):
+        course_lib.setup(deterministic="yes", verbose=False)
+
+
+def test_setup_rejects_bad_mode_variable(monkeypatch):
+    monkeypatch.setenv("COURSE_QUICK", "perhaps")
+    with pytest.raises(ValueError, match="COURSE_QUICK"):
+        course_lib.setup(verbose=False)
+
+
+def _run_fresh(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "HOME": "/tmp", "COURSE_QUICK": "1"},
+    )
+
+
+def test_import_has_no_side_effects():
+    result = _run_fresh(
+        """
+        import sys, course_lib
+        assert "keras" not in sys.modules and "tensorflow" not in sys.modules, "heavy import"
+        print("clean")
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "clean\n"
+    assert result.stderr == ""
+
+
+def test_setup_keeps_tensorflow_start_up_logs_out_of_stderr():
+    result = _run_fresh(
+        """
+        import course_lib
+        course_lib.setup(seed=0)
+        import keras, numpy as np
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+        model.compile("sgd", "mse")
+        model.fit(np.ones((4, 3)), np.ones((4, 1)), verbose=0)
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert "mode: quick" in result.stdout
+    assert result.stderr == "", result.stderr

@@ -1,0 +1,124 @@
+import keras
+import numpy as np
+import pytest
+
+from course_lib import initializers, regularizers
+from course_lib.layers import ConvBlock, DenseBlock, default_initializer
+
+
+def test_dense_block_plain_is_one_dense_layer():
+    block = DenseBlock(4, activation="tanh")
+    x = np.random.rand(3, 5).astype("float32")
+    y = np.asarray(block(x))
+    kernel, bias = block.dense.kernel.numpy(), block.dense.bias.numpy()
+    np.testing.assert_allclose(y, np.tanh(x @ kernel + bias), rtol=1e-5, atol=1e-6)
+    assert block.count_params() == 5 * 4 + 4
+    assert isinstance(block.kernel_initializer, initializers.XavierNormal)
+
+
+def test_default_initializer_follows_activation():
+    assert default_initializer("relu") == "he_normal"
+    assert default_initializer("tanh") == "xavier_normal"
+    assert isinstance(DenseBlock(3).kernel_initializer, initializers.HeNormal)
+
+
+def test_dense_block_with_everything():
+    block = DenseBlock(6, activation="relu", l1=1e-3, l2=1e-2, batch_norm=True, dropout=0.5)
+    x = np.random.rand(8, 5).astype("float32")
+    train_out = np.asarray(block(x, training=True))
+    infer_out = np.asarray(block(x, training=False))
+    # batch norm replaces the bias: 5*6 kernel + 2*6 trainable (gamma, beta) + 2*6 moving stats
+    assert block.dense.bias is None
+    assert block.count_params() == 5 * 6 + 4 * 6
+    assert isinstance(block.kernel_regularizer, regularizers.L1L2)
+    assert len(block.losses) == 1
+    # dropout zeroes about half of the units in training and none at inference
+    assert (train_out == 0).mean() > (infer_out == 0).mean()
+    assert np.asarray(block(x, training=False)).tolist() == infer_out.tolist()
+
+
+def test_conv_block_shapes_and_params():
+    block = ConvBlock(5, 3, activation="relu")
+    out = block(np.zeros((2, 7, 7, 1), dtype="float32"))
+    assert tuple(out.shape) == (2, 7, 7, 5)
+    assert block.count_params() == 50  # 5 kernels of 3x3x1 plus 5 biases
+    strided = ConvBlock(4, 3, strides=2, padding="valid")
+    assert tuple(strided(np.zeros((1, 7, 7, 2), "float32")).shape) == (1, 3, 3, 4)
+
+
+def test_conv_block_matches_conv2d_then_relu():
+    block = ConvBlock(3, (3, 2), activation="relu")
+    x = np.random.randn(2, 6, 6, 2).astype("float32")
+    out = np.asarray(block(x))
+    reference = keras.layers.Conv2D(3, (3, 2), padding="same")
+    reference.build(x.shape)
+    reference.set_weights(block.conv.get_weights())
+    np.testing.assert_allclose(out, np.maximum(np.asarray(reference(x)), 0), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"units": 0}, "units"),
+        ({"units": -3}, "units"),
+        ({"units": 2.0}, "units"),
+        ({"units": 4, "dropout": 1.0}, "dropout"),
+        ({"units": 4, "dropout": -0.1}, "dropout"),
+        ({"units": 4, "activation": "relu6x"}, "activation"),
+        ({"units": 4, "l2": -1.0}, "l2"),
+        ({"units": 4, "batch_norm": "yes"}, "batch_norm"),
+        ({"units": 4, "kernel_initializer": "xavier"}, "initializer"),
+        ({"units": 4, "seed": "1"}, "seed"),
+    ],
+)
+def test_dense_block_rejects_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        DenseBlock(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"filters": 0}, "filters"),
+        ({"filters": 4, "kernel_size": 0}, "kernel_size"),
+        ({"filters": 4, "kernel_size": (3, 3, 3)}, "kernel_size"),
+        ({"filters": 4, "strides": -1}, "strides"),
+        ({"filters": 4, "padding": "full"}, "padding"),
+        ({"filters": 4, "dropout": 1.5}, "dropout"),
+    ],
+)
+def test_conv_block_rejects_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        ConvBlock(**kwargs)
+
+
+def test_blocks_config_round_trip():
+    for block in (
+        DenseBlock(7, activation="tanh", l2=0.01, batch_norm=True, dropout=0.2, seed=3),
+        ConvBlock(4, (3, 5), strides=2, padding="valid", activation="elu", l1=0.001),
+    ):
+        clone = type(block).from_config(block.get_config())
+        assert clone.get_config() == block.get_config()
+
+
+def test_model_with_blocks_saves_and_reloads(tmp_path):
+    model = keras.Sequential(
+        [
+            keras.Input((8, 8, 1)),
+            ConvBlock(4, 3, batch_norm=True, l2=1e-3, dropout=0.1),
+            keras.layers.Flatten(),
+            DenseBlock(6, activation="tanh", kernel_initializer="xavier_uniform", l1=1e-4),
+            keras.layers.Dense(2),
+        ]
+    )
+    model.compile("adam", "mse")
+    x = np.random.rand(16, 8, 8, 1).astype("float32")
+    model.fit(x, np.random.rand(16, 2), epochs=1, verbose=0)
+    path = tmp_path / "blocks.keras"
+    model.save(path)
+    reloaded = keras.saving.load_model(path)
+    np.testing.assert_allclose(
+        model.predict(x, verbose=0), reloaded.predict(x, verbose=0), rtol=1e-6, atol=1e-6
+    )
+    assert isinstance(reloaded.layers[0], ConvBlock)
+    assert isinstance(reloaded.layers[2].kernel_initializer, initializers.XavierUniform)

@@ -1,0 +1,86 @@
+import keras
+import numpy as np
+import pytest
+
+from course_lib import augmentation
+from course_lib.layers import ConvBlock, DenseBlock
+from course_lib.models import lenet5
+
+
+def plain_keras_lenet5():
+    """LeNet-5 written layer by layer in plain Keras: the reference the builder must match."""
+    return keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            keras.layers.Conv2D(6, 5, padding="same", activation="relu"),
+            keras.layers.MaxPooling2D(2),
+            keras.layers.Conv2D(16, 5, activation="relu"),
+            keras.layers.MaxPooling2D(2),
+            keras.layers.Flatten(),
+            keras.layers.Dense(120, activation="relu"),
+            keras.layers.Dense(84, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
+
+
+def test_lenet5_parameter_count_and_shapes():
+    model = lenet5()
+    assert model.count_params() == 61_706 == plain_keras_lenet5().count_params()
+    assert tuple(model.output_shape) == (None, 10)
+    shapes = [tuple(layer.output.shape[1:]) for layer in model.layers[1:6]]
+    assert shapes == [(28, 28, 6), (14, 14, 6), (10, 10, 16), (5, 5, 16), (400,)]
+
+
+def test_lenet5_same_function_as_plain_keras():
+    ours, plain = lenet5(), plain_keras_lenet5()
+    plain.set_weights(ours.get_weights())
+    x = np.random.rand(4, 28, 28, 1).astype("float32")
+    np.testing.assert_allclose(ours.predict(x, verbose=0), plain.predict(x, verbose=0), atol=1e-6)
+
+
+def test_lenet5_options():
+    model = lenet5(
+        (32, 32, 3),
+        num_classes=5,
+        activation="tanh",
+        pooling="average",
+        batch_norm=True,
+        dropout=0.3,
+        l2=1e-4,
+        augmentation=augmentation.for_natural_images(seed=0),
+    )
+    assert tuple(model.output_shape) == (None, 5)
+    blocks = [layer for layer in model.layers if isinstance(layer, (ConvBlock, DenseBlock))]
+    assert len(blocks) == 4 and all(b.batch_norm and b.activation_name == "tanh" for b in blocks)
+    assert len(model.losses) == 4
+    assert isinstance(model.get_layer("s2"), keras.layers.AveragePooling2D)
+
+
+def test_lenet5_learns_and_reloads(tmp_path):
+    rng = np.random.default_rng(0)
+    x = rng.random((64, 28, 28, 1)).astype("float32")
+    y = (x[:, :14].mean(axis=(1, 2, 3)) > x[:, 14:].mean(axis=(1, 2, 3))).astype("int32")
+    model = lenet5(num_classes=2)
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    history = model.fit(x, y, epochs=8, batch_size=16, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    model.save(tmp_path / "lenet.keras")
+    reloaded = keras.saving.load_model(tmp_path / "lenet.keras")
+    np.testing.assert_allclose(model.predict(x, verbose=0), reloaded.predict(x, verbose=0), atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"input_shape": (28, 28)}, "input_shape"),
+        ({"input_shape": (8, 8, 1)}, "at least 10x10"),
+        ({"num_classes": 1}, "num_classes"),
+        ({"activation": "magic"}, "activation"),
+        ({"pooling": "min"}, "pooling"),
+        ({"dropout": 1.0}, "dropout"),
+    ],
+)
+def test_lenet5_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        lenet5(**kwargs)
