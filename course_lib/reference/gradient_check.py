@@ -77,9 +77,7 @@ def numerical_gradient(
 
 def _scalar(value: object) -> float:
     if np.ndim(value) != 0:
-        raise ValueError(
-            f"`f` must return a scalar. Received a value of shape {np.shape(value)}"
-        )
+        raise ValueError(f"`f` must return a scalar. Received a value of shape {np.shape(value)}")
     return float(value)
 
 
@@ -101,8 +99,7 @@ def relative_error(a: ArrayLike, b: ArrayLike) -> float:
     b = _checks.float_array(b, "b")
     if a.shape != b.shape:
         raise ValueError(
-            f"`a` and `b` must have the same shape. Received: a.shape={a.shape}, "
-            f"b.shape={b.shape}"
+            f"`a` and `b` must have the same shape. Received: a.shape={a.shape}, b.shape={b.shape}"
         )
     if a.size == 0:
         return 0.0

@@ -40,22 +40,23 @@ def neuron_forward(
     """
     if activation not in _ACTIVATIONS:
         raise ValueError(
-            f"`activation` must be one of {list(_ACTIVATIONS)}. Received: activation={activation!r}"
+            f"`activation` must be one of {list(_ACTIVATIONS)}. "
+            f"Received: activation={activation!r}"
         )
     x = _checks.float_array(x, "x")
     w = _checks.float_array(w, "w")
     _checks.ndim(w, 1, "w", "(D,)")
     if x.ndim not in (1, 2):
-        raise ValueError(
-            f"`x` must have shape (D,) or (N, D). Received: x.shape={x.shape}"
-        )
+        raise ValueError(f"`x` must have shape (D,) or (N, D). Received: x.shape={x.shape}")
     if x.shape[-1] != w.shape[0]:
         raise ValueError(
             "The last axis of `x` must match the length of `w`. "
             f"Received: x.shape={x.shape}, w.shape={w.shape}"
         )
-    if isinstance(b, (bool, np.bool_)) or not isinstance(b, (numbers.Real, np.ndarray)) or (
-        np.ndim(b) != 0
+    if (
+        isinstance(b, (bool, np.bool_))
+        or not isinstance(b, (numbers.Real, np.ndarray))
+        or (np.ndim(b) != 0)
     ):
         raise ValueError(f"`b` must be a single number. Received: b={b!r}")
 

@@ -29,8 +29,10 @@ def _pool_setup(x: ArrayLike, pool_size: int, stride: int | None):
 
 
 def _window_offsets(pool_size: int, stride: int, h_out: int, w_out: int):
-    """Yield (i, j, index) for every offset of the window in row-major order, with the
-    slices that select this offset's pixel from every window."""
+    """Yield ``(rows, cols)`` for each offset (i, j) of the window, in row-major order.
+
+    ``x[:, rows, cols, :]`` is the pixel at offset (i, j) of every window, (N, H_out, W_out, C).
+    """
     for i in range(pool_size):
         for j in range(pool_size):
             rows = slice(i, i + stride * h_out, stride)
