@@ -1,0 +1,31 @@
+"""Callbacks for watching and steering training.
+
+- `early_stopping()`: Keras's `EarlyStopping` with the course defaults (best weights
+  restored).
+- `DeadReLUMonitor`: fraction of ReLU units that never fire on a probe batch.
+- `ActivationStats`: mean, std and saturation of layer activations on a probe batch.
+- `LearningRateFinder` / `find_learning_rate()`: the learning-rate range test.
+
+Example:
+
+```python
+from course_lib.callbacks import DeadReLUMonitor, early_stopping
+
+monitor = DeadReLUMonitor(x_train[:256])
+model.fit(x_train, y_train, validation_split=0.1, epochs=50,
+          callbacks=[early_stopping(patience=3), monitor])
+```
+"""
+
+from course_lib.callbacks.activation_stats import ActivationStats
+from course_lib.callbacks.dead_relu import DeadReLUMonitor
+from course_lib.callbacks.early_stopping import early_stopping
+from course_lib.callbacks.lr_finder import LearningRateFinder, find_learning_rate
+
+__all__ = [
+    "ActivationStats",
+    "DeadReLUMonitor",
+    "LearningRateFinder",
+    "early_stopping",
+    "find_learning_rate",
+]
