@@ -33,7 +33,9 @@ def _check_factor(name: str, value, upper: float = 1.0) -> float:
         or not math.isfinite(value)
         or not 0.0 <= value < upper
     ):
-        raise ValueError(f"`{name}` must be a number in [0, {upper:g}). Received: {name}={value!r}")
+        raise ValueError(
+            f"`{name}` must be a number in [0, {upper:g}). Received: {name}={value!r}"
+        )
     return float(value)
 
 
@@ -69,7 +71,9 @@ def pipeline(
         >>> model = keras.Sequential([keras.Input((32, 32, 3)), augment, keras.layers.Flatten()])
     """
     if flip is not None and flip not in FLIP_MODES:
-        raise ValueError(f"`flip` must be None or one of {list(FLIP_MODES)}. Received: flip={flip!r}")
+        raise ValueError(
+            f"`flip` must be None or one of {list(FLIP_MODES)}. Received: flip={flip!r}"
+        )
     rotation = _check_factor("rotation", rotation)
     translation = _check_factor("translation", translation)
     zoom = _check_factor("zoom", zoom)
@@ -83,7 +87,8 @@ def pipeline(
         or not value_range[0] < value_range[1]
     ):
         raise ValueError(
-            f"`value_range` must be a pair (low, high) with low < high. Received: value_range={value_range!r}"
+            "`value_range` must be a pair (low, high) with low < high. "
+            f"Received: value_range={value_range!r}"
         )
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise ValueError(f"`seed` must be an integer or None. Received: seed={seed!r}")
@@ -114,7 +119,9 @@ def pipeline(
     if noise:
         layers.append(keras.layers.GaussianNoise(noise, seed=next(seeds)))
     if not layers:
-        raise ValueError("The pipeline is empty: give at least one non-zero factor or a flip mode.")
+        raise ValueError(
+            "The pipeline is empty: give at least one non-zero factor or a flip mode."
+        )
     return keras.Sequential(layers, name=name)
 
 

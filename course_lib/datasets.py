@@ -680,15 +680,11 @@ def _not_available(name: str, reason: str) -> DatasetNotAvailableError:
 
 
 def _get_file(**kwargs: Any) -> str:
-    """``keras.utils.get_file``, looked up at call time (Keras is imported only here)."""
-    try:  # the quiet import setup() uses: keeps TensorFlow's C++ start-up lines out of a notebook
-        from course_lib.environment import _import_keras
+    """``keras.utils.get_file``, looked up at call time (Keras is imported only here, quietly,
+    so TensorFlow's C++ start-up lines stay out of a notebook)."""
+    from course_lib.environment import import_keras_quietly
 
-        keras = _import_keras()
-    except ImportError:  # pragma: no cover - helper renamed: a plain import works as well
-        import keras
-
-    return keras.utils.get_file(**kwargs)
+    return import_keras_quietly().utils.get_file(**kwargs)
 
 
 def _extract_tar(archive: Path, dest: Path) -> None:

@@ -70,7 +70,7 @@ def _stderr_fd_silenced() -> Iterator[None]:
         os.close(saved)
 
 
-def _import_keras():
+def import_keras_quietly():
     """Import Keras (and with it the backend) quietly."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     if "keras" in sys.modules:
@@ -170,11 +170,12 @@ def setup(seed: int = 0, *, deterministic: bool | None = None, verbose: bool = T
         raise ValueError(f"`seed` must be an integer in [0, {_MAX_SEED}]. Received: seed={seed!r}")
     if deterministic is not None and not isinstance(deterministic, bool):
         raise ValueError(
-            f"`deterministic` must be True, False or None. Received: deterministic={deterministic!r}"
+            "`deterministic` must be True, False or None. "
+            f"Received: deterministic={deterministic!r}"
         )
     run_mode = _mode.mode()  # validates COURSE_QUICK before anything heavy happens
 
-    keras = _import_keras()
+    keras = import_keras_quietly()
     backend = keras.backend.backend()
     with _stderr_fd_silenced():  # a CPU-only machine logs a failed CUDA probe here
         device, gpu = _find_device(backend)

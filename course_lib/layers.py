@@ -77,16 +77,21 @@ class _Block(keras.layers.Layer):
         super().__init__(**kwargs)
         if not isinstance(activation, str) or activation not in ACTIVATIONS:
             raise ValueError(
-                f"`activation` must be one of {list(ACTIVATIONS)}. Received: activation={activation!r}"
+                f"`activation` must be one of {list(ACTIVATIONS)}. "
+                f"Received: activation={activation!r}"
             )
         if not isinstance(batch_norm, bool):
-            raise ValueError(f"`batch_norm` must be True or False. Received: batch_norm={batch_norm!r}")
+            raise ValueError(
+                f"`batch_norm` must be True or False. Received: batch_norm={batch_norm!r}"
+            )
         if (
             isinstance(dropout, bool)
             or not isinstance(dropout, (int, float))
             or not 0.0 <= dropout < 1.0
         ):
-            raise ValueError(f"`dropout` must be a number in [0, 1). Received: dropout={dropout!r}")
+            raise ValueError(
+                f"`dropout` must be a number in [0, 1). Received: dropout={dropout!r}"
+            )
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
             raise ValueError(f"`seed` must be an integer or None. Received: seed={seed!r}")
         self.activation_name = activation
@@ -100,7 +105,9 @@ class _Block(keras.layers.Layer):
         self.seed = seed
         self.norm = keras.layers.BatchNormalization(name="batch_norm") if batch_norm else None
         self.act = keras.layers.Activation(activation, name=activation)
-        self.drop = keras.layers.Dropout(self.dropout, seed=seed, name="dropout") if dropout else None
+        self.drop = (
+            keras.layers.Dropout(self.dropout, seed=seed, name="dropout") if dropout else None
+        )
 
     def _build_tail(self, shape) -> None:
         if self.norm is not None:

@@ -63,9 +63,13 @@ def lenet5(
             f"5x5 convolution must still fit. Received: input_shape={tuple(input_shape)}"
         )
     if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2:
-        raise ValueError(f"`num_classes` must be an integer >= 2. Received: num_classes={num_classes!r}")
+        raise ValueError(
+            f"`num_classes` must be an integer >= 2. Received: num_classes={num_classes!r}"
+        )
     if activation not in ACTIVATIONS:
-        raise ValueError(f"`activation` must be one of {list(ACTIVATIONS)}. Received: activation={activation!r}")
+        raise ValueError(
+            f"`activation` must be one of {list(ACTIVATIONS)}. Received: activation={activation!r}"
+        )
     pool_layers = {"max": keras.layers.MaxPooling2D, "average": keras.layers.AveragePooling2D}
     if pooling not in pool_layers:
         raise ValueError(f"`pooling` must be 'max' or 'average'. Received: pooling={pooling!r}")
@@ -81,5 +85,7 @@ def lenet5(
     x = keras.layers.Flatten(name="flatten")(x)
     x = DenseBlock(120, dropout=dropout, name="f5", **common)(x)
     x = DenseBlock(84, dropout=dropout, name="f6", **common)(x)
-    outputs = keras.layers.Dense(num_classes, activation="softmax", dtype="float32", name="output")(x)
+    outputs = keras.layers.Dense(
+        num_classes, activation="softmax", dtype="float32", name="output"
+    )(x)
     return keras.Model(inputs, outputs, name=name)

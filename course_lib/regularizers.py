@@ -19,7 +19,7 @@ import math
 import keras
 from keras import ops
 
-__all__ = ["L1", "L2", "L1L2", "get"]
+__all__ = ["L1", "L1L2", "L2", "get"]
 
 
 def _check_strength(name: str, value) -> float:

@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 import socket
 
+import matplotlib
 import pytest
+
+# Headless plots for the unit tests only. (Not through MPLBACKEND: the notebook kernels inherit
+# the environment, and they must use Jupyter's inline backend as a student's would.)
+matplotlib.use("Agg")
 
 # Set before any test (or notebook kernel, which inherits the environment) imports TensorFlow.
 os.environ.setdefault("COURSE_QUICK", "1")
-os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
@@ -26,7 +30,9 @@ def pytest_collection_modifyitems(config, items):
         return
     if _online():
         return
-    skip = pytest.mark.skip(reason="needs the internet (dataset download); this machine is offline")
+    skip = pytest.mark.skip(
+        reason="needs the internet (dataset download); this machine is offline"
+    )
     for item in items:
         if item.get_closest_marker("network"):
             item.add_marker(skip)

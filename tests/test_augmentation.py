@@ -59,7 +59,9 @@ def test_horizontal_flip_mirrors_columns():
     mirrored = image[:, :, ::-1]
     flipped = [np.array_equal(o[None], mirrored) for o in out]
     kept = [np.array_equal(o[None], image) for o in out]
-    assert all(f or k for f, k in zip(flipped, kept))  # each image is either flipped or kept
+    assert all(
+        f or k for f, k in zip(flipped, kept, strict=True)
+    )  # each image is either flipped or kept
     assert 10 < sum(flipped) < 54  # about half of them are flipped
 
 

@@ -5,10 +5,12 @@ import pytest
 from course_lib import initializers, regularizers
 from course_lib.layers import ConvBlock, DenseBlock, default_initializer
 
+RNG = np.random.default_rng(0)
+
 
 def test_dense_block_plain_is_one_dense_layer():
     block = DenseBlock(4, activation="tanh")
-    x = np.random.rand(3, 5).astype("float32")
+    x = RNG.random((3, 5)).astype("float32")
     y = np.asarray(block(x))
     kernel, bias = block.dense.kernel.numpy(), block.dense.bias.numpy()
     np.testing.assert_allclose(y, np.tanh(x @ kernel + bias), rtol=1e-5, atol=1e-6)
@@ -24,7 +26,7 @@ def test_default_initializer_follows_activation():
 
 def test_dense_block_with_everything():
     block = DenseBlock(6, activation="relu", l1=1e-3, l2=1e-2, batch_norm=True, dropout=0.5)
-    x = np.random.rand(8, 5).astype("float32")
+    x = RNG.random((8, 5)).astype("float32")
     train_out = np.asarray(block(x, training=True))
     infer_out = np.asarray(block(x, training=False))
     # batch norm replaces the bias: 5*6 kernel + 2*6 trainable (gamma, beta) + 2*6 moving stats
@@ -48,7 +50,7 @@ def test_conv_block_shapes_and_params():
 
 def test_conv_block_matches_conv2d_then_relu():
     block = ConvBlock(3, (3, 2), activation="relu")
-    x = np.random.randn(2, 6, 6, 2).astype("float32")
+    x = RNG.standard_normal((2, 6, 6, 2)).astype("float32")
     out = np.asarray(block(x))
     reference = keras.layers.Conv2D(3, (3, 2), padding="same")
     reference.build(x.shape)
@@ -112,8 +114,8 @@ def test_model_with_blocks_saves_and_reloads(tmp_path):
         ]
     )
     model.compile("adam", "mse")
-    x = np.random.rand(16, 8, 8, 1).astype("float32")
-    model.fit(x, np.random.rand(16, 2), epochs=1, verbose=0)
+    x = RNG.random((16, 8, 8, 1)).astype("float32")
+    model.fit(x, RNG.random((16, 2)), epochs=1, verbose=0)
     path = tmp_path / "blocks.keras"
     model.save(path)
     reloaded = keras.saving.load_model(path)

@@ -6,6 +6,8 @@ from course_lib import augmentation
 from course_lib.layers import ConvBlock, DenseBlock
 from course_lib.models import lenet5
 
+RNG = np.random.default_rng(0)
+
 
 def plain_keras_lenet5():
     """LeNet-5 written layer by layer in plain Keras: the reference the builder must match."""
@@ -35,7 +37,7 @@ def test_lenet5_parameter_count_and_shapes():
 def test_lenet5_same_function_as_plain_keras():
     ours, plain = lenet5(), plain_keras_lenet5()
     plain.set_weights(ours.get_weights())
-    x = np.random.rand(4, 28, 28, 1).astype("float32")
+    x = RNG.random((4, 28, 28, 1)).astype("float32")
     np.testing.assert_allclose(ours.predict(x, verbose=0), plain.predict(x, verbose=0), atol=1e-6)
 
 
@@ -67,7 +69,9 @@ def test_lenet5_learns_and_reloads(tmp_path):
     assert history.history["loss"][-1] < history.history["loss"][0]
     model.save(tmp_path / "lenet.keras")
     reloaded = keras.saving.load_model(tmp_path / "lenet.keras")
-    np.testing.assert_allclose(model.predict(x, verbose=0), reloaded.predict(x, verbose=0), atol=1e-6)
+    np.testing.assert_allclose(
+        model.predict(x, verbose=0), reloaded.predict(x, verbose=0), atol=1e-6
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""One entry point for the course: install, open in JupyterLab, run the tests.
+
+    python3 course.py lab      # install what is missing, then open the notebooks in JupyterLab
+    python3 course.py test     # install what is missing, then run the whole test suite
+    python3 course.py install  # only install (add --gpu for the NVIDIA GPU build of TensorFlow)
+
+Everything goes into a virtual environment in ``.venv`` next to this file (set COURSE_VENV to
+put it elsewhere). Nothing is installed system-wide. Arguments after the command go to
+JupyterLab or pytest, e.g. ``python3 course.py test -k datasets`` or
+``python3 course.py lab --no-browser``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+MIN_PYTHON = (3, 10)
+EXTRAS = {"lab": "lab", "test": "dev", "install": "dev"}
+
+
+def venv_dir() -> Path:
+    return Path(os.environ.get("COURSE_VENV", ROOT / ".venv")).resolve()
+
+
+def venv_python(env: Path) -> Path:
+    return env / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def fail(message: str) -> None:
+    print(f"course.py: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def ensure_installed(extras: list[str]) -> Path:
+    """Create the venv if needed and install the course with the given extras if they or
+    pyproject.toml changed since the last install. Returns the venv's python."""
+    if sys.version_info < MIN_PYTHON:
+        needed = ".".join(map(str, MIN_PYTHON))
+        fail(f"Python {needed} or newer is needed; this is {sys.version.split()[0]}.")
+    env = venv_dir()
+    python = venv_python(env)
+    if not python.exists():
+        print(f"course.py: creating a virtual environment in {env}", flush=True)
+        try:
+            venv.create(env, with_pip=True)
+        except (OSError, subprocess.CalledProcessError) as error:
+            fail(
+                f"could not create a virtual environment in {env} ({error}). On Debian/Ubuntu "
+                "install the venv module first: sudo apt-get install python3-venv"
+            )
+    spec = f".[{','.join(sorted(extras))}]"
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + spec.encode()).hexdigest()
+    stamp = env / ".course-install-stamp"
+    if stamp.exists() and stamp.read_text() == digest:
+        return python
+    print(f"course.py: installing {spec} into {env} (a few minutes the first time)", flush=True)
+    pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check"]
+    subprocess.run([*pip, "--quiet", "--upgrade", "pip"], check=True, cwd=ROOT)
+    result = subprocess.run([*pip, "--editable", spec], cwd=ROOT)
+    if result.returncode != 0:
+        fail(f"pip could not install {spec}; see its messages above.")
+    stamp.write_text(digest)
+    return python
+
+
+def run(argv: list[str]) -> int:
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(__doc__)
+        return 0
+    command, rest = argv[0], argv[1:]
+    if command not in EXTRAS:
+        fail(f"unknown command {command!r}; use one of {sorted(EXTRAS)} (or --help).")
+    extras = [EXTRAS[command]]
+    if command == "install" and "--gpu" in rest:
+        rest.remove("--gpu")
+        extras.append("gpu")
+    python = ensure_installed(extras)
+    if command == "install":
+        print(f"course.py: ready. The environment's Python is {python}")
+        return 0
+    if command == "lab":
+        if not any(arg.endswith(".ipynb") for arg in rest):
+            rest.append("notebooks/00_setup.ipynb")  # open the first notebook
+        args = [str(python), "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}", *rest]
+        return subprocess.call(args, cwd=ROOT)
+    # test: quick mode, so every notebook runs in well under a minute.
+    env = {**os.environ, "COURSE_QUICK": "1"}
+    return subprocess.call([str(python), "-m", "pytest", *rest], cwd=ROOT, env=env)
+
+
+if __name__ == "__main__":
+    sys.exit(run(sys.argv[1:]))

@@ -1,0 +1,50 @@
+"""Checks on the repository itself: the notebook lint, and that CI runs what the README says."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHECKER = ROOT.parent / "shared" / "tools" / "check_notebooks.py"
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.skipif(not CHECKER.exists(), reason=f"{CHECKER} is not beside this checkout")
+def test_static_notebook_checks_pass():
+    result = subprocess.run(
+        [sys.executable, str(CHECKER), str(ROOT)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Run the tests", 1)[1]
+    command = re.search(r"```bash\n(.+?)\n```", section, re.S).group(1).strip()
+    ci_lines = [
+        line.strip()
+        for line in (ROOT / ".ci" / "run").read_text().splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    ]
+    assert ci_lines[-1] == command
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebook_skeleton(path):
+    """A title first, a setup() call in the first code cell, exercises at the end, and no
+    stored error or stderr output (TensorFlow's log lines must not leak into notebooks)."""
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    first_code = next(cell for cell in nb.cells if cell.cell_type == "code")
+    assert "course_lib.setup(seed=" in first_code.source
+    assert "## Exercises" in nb.cells[-1].source
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            assert output.output_type != "error", cell.source
+            assert output.get("name") != "stderr", (cell.source, output.get("text"))
