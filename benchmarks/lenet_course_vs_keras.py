@@ -21,7 +21,10 @@ import time
 import course_lib
 
 
-def plain_keras_lenet5(keras):
+def plain_keras_lenet5():
+    """LeNet-5 layer by layer in plain Keras (also the reference in tests/test_models.py)."""
+    import keras
+
     return keras.Sequential(
         [
             keras.Input((28, 28, 1)),
@@ -48,14 +51,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--rounds must be >= 1 and --samples >= --batch-size")
 
     info = course_lib.setup(seed=0)
-    import keras
-
     from course_lib import datasets
     from course_lib.models import lenet5
 
     n = None if args.samples >= 60_000 else args.samples
     (x, y), _ = datasets.load("fashion_mnist", normalize=True, channels=True, n_train=n, n_test=1)
-    models = {"course_lib": lenet5(), "plain Keras": plain_keras_lenet5(keras)}
+    models = {"course_lib": lenet5(), "plain Keras": plain_keras_lenet5()}
     counts = {name: model.count_params() for name, model in models.items()}
     if len(set(counts.values())) != 1:
         print(f"the two models differ: {counts}", file=sys.stderr)

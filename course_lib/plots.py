@@ -105,6 +105,18 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
+def _check_class_names(class_names) -> None:
+    if class_names is not None and (
+        isinstance(class_names, str)
+        or not isinstance(class_names, Sequence | np.ndarray)
+        or len(class_names) == 0
+    ):
+        raise ValueError(
+            "`class_names` must be None or a non-empty sequence of names. "
+            f"Received: class_names={_short(class_names)}"
+        )
+
+
 def _check_positive_int(value: Any, name: str, minimum: int = 1) -> int:
     if not _is_int(value) or value < minimum:
         raise ValueError(f"`{name}` must be an integer >= {minimum}. Received: {name}={value!r}")
@@ -570,15 +582,7 @@ def plot_image_grid(
     pixels = _images_as_float(images)
     n, h, w = pixels.shape[:3]
     ncols = _check_positive_int(ncols, "ncols")
-    if class_names is not None and (
-        isinstance(class_names, str)
-        or not isinstance(class_names, Sequence | np.ndarray)
-        or len(class_names) == 0
-    ):
-        raise ValueError(
-            "`class_names` must be None or a non-empty sequence of names. "
-            f"Received: class_names={_short(class_names)}"
-        )
+    _check_class_names(class_names)
     true = None if labels is None else _to_labels(labels, "labels", n=n)
     if predictions is not None and true is None:
         raise ValueError(
@@ -841,15 +845,7 @@ def plot_confusion_matrix(
             "`normalize` must be one of False, True, 'true', 'pred', 'all'. "
             f"Received: normalize={normalize!r}"
         )
-    if class_names is not None and (
-        isinstance(class_names, str)
-        or not isinstance(class_names, Sequence | np.ndarray)
-        or len(class_names) == 0
-    ):
-        raise ValueError(
-            "`class_names` must be None or a non-empty sequence of names. "
-            f"Received: class_names={_short(class_names)}"
-        )
+    _check_class_names(class_names)
     if ax is not None:
         _check_ax(ax)
     num = None if class_names is None else len(class_names)

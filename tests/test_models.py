@@ -2,28 +2,12 @@ import keras
 import numpy as np
 import pytest
 
+from benchmarks.lenet_course_vs_keras import plain_keras_lenet5
 from course_lib import augmentation
 from course_lib.layers import ConvBlock, DenseBlock
 from course_lib.models import lenet5
 
 RNG = np.random.default_rng(0)
-
-
-def plain_keras_lenet5():
-    """LeNet-5 written layer by layer in plain Keras: the reference the builder must match."""
-    return keras.Sequential(
-        [
-            keras.Input((28, 28, 1)),
-            keras.layers.Conv2D(6, 5, padding="same", activation="relu"),
-            keras.layers.MaxPooling2D(2),
-            keras.layers.Conv2D(16, 5, activation="relu"),
-            keras.layers.MaxPooling2D(2),
-            keras.layers.Flatten(),
-            keras.layers.Dense(120, activation="relu"),
-            keras.layers.Dense(84, activation="relu"),
-            keras.layers.Dense(10, activation="softmax"),
-        ]
-    )
 
 
 def test_lenet5_parameter_count_and_shapes():

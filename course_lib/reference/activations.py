@@ -31,7 +31,8 @@ def sigmoid(z: ArrayLike) -> np.ndarray:
     """
     z = _checks.float_array(z, "z")
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    # astype: NumPy < 2 promotes a float32 scalar to float64 here; keep the input's precision.
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype, copy=False)
 
 
 def sigmoid_grad(z: ArrayLike) -> np.ndarray:
