@@ -12,6 +12,12 @@ import tensorflow as tf
 
 from course_lib import reference as ref
 
+# The references are checked against TensorFlow's autodiff and against Keras in float64, which
+# the JAX backend does not compute by default; on other backends these checks do not apply.
+pytestmark = pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow", reason="compares against TensorFlow (float64)"
+)
+
 TOL = 1e-6  # gradient checks in float64
 
 
