@@ -4,14 +4,15 @@
 Both models have the same layers and the same 61,706 parameters; the course version wraps its
 layers in ``ConvBlock``/``DenseBlock``. The question is whether that wrapping costs anything.
 
-All models train on the same Fashion-MNIST images in the same process. The speed of a shared
-2-core machine drifts from one second to the next, so the models are timed in *rounds*: each
-round trains one epoch of every model, back to back, in rotating order, and ratios are taken
-within a round. A second plain-Keras model (the *control*) is timed like the others: its ratio
-to the first shows how large the noise alone is. The table gives the median samples/second of
-each model, and for each ratio the median over the rounds with a bootstrap 95 % interval
-(1.0 = as fast as plain Keras; the course asks >= 0.98 for course_lib). The first epoch of
-each model (graph tracing) is not timed.
+All models train on the same Fashion-MNIST images in the same process, one epoch at a time,
+in rotating order, for several rounds. On a shared machine the speed jumps between levels
+(seen here: about 15,000 and 30,000 samples/s, from one epoch to the next), and other work
+can only ever slow a run down. So, as ``timeit`` does, the headline figure uses each model's
+*best* epoch: the ratio of best throughputs (1.0 = as fast as plain Keras; the course asks
+>= 0.98 for course_lib). The median of the per-round ratios, with a bootstrap 95 % interval,
+is printed beside it. A second plain-Keras model (the *control*) is timed like the others:
+its ratios to the first show how large the noise alone is. The first epoch of each model
+(graph tracing) is not timed.
 
     python benchmarks/lenet_course_vs_keras.py [--samples 10240] [--rounds 20] [--batch-size 128]
 """
@@ -106,17 +107,21 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"| {name:<21} | {statistics.median(r):>18,.0f} | {min(r):>7,.0f} | {max(r):>7,.0f} |"
         )
-    print(f"\n| {'ratio to plain Keras':<21} | {'median':>7} | {'95 % interval':>15} |")
-    print(f"|{'-' * 23}|{'-' * 9}|{'-' * 17}|")
-    results = {}
-    for name in ("course_lib", "plain Keras (control)"):
-        ratios = [a / b for a, b in zip(rates[name], rates["plain Keras"], strict=True)]
-        results[name] = median_with_interval(ratios)
-        med, low, high = results[name]
-        print(f"| {name:<21} | {med:>7.3f} | {low:>6.3f} - {high:<6.3f} |")
-    verdict = "meets" if results["course_lib"][0] >= 0.98 else "is BELOW"
     print(
-        f"\ncourse_lib / plain Keras = {results['course_lib'][0]:.3f}: {verdict} the 0.98 target."
+        f"\n| {'ratio to plain Keras':<21} | {'best epochs':>11} | {'median of rounds':>16} "
+        f"| {'95 % interval':>15} |"
+    )
+    print(f"|{'-' * 23}|{'-' * 13}|{'-' * 18}|{'-' * 17}|")
+    best = {}
+    for name in ("course_lib", "plain Keras (control)"):
+        best[name] = max(rates[name]) / max(rates["plain Keras"])
+        ratios = [a / b for a, b in zip(rates[name], rates["plain Keras"], strict=True)]
+        med, low, high = median_with_interval(ratios)
+        print(f"| {name:<21} | {best[name]:>11.3f} | {med:>16.3f} | {low:>6.3f} - {high:<6.3f} |")
+    verdict = "meets" if best["course_lib"] >= 0.98 else "is BELOW"
+    print(
+        f"\ncourse_lib / plain Keras (best epochs) = {best['course_lib']:.3f}: "
+        f"{verdict} the 0.98 target."
     )
     return 0
 
