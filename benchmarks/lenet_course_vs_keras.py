@@ -20,6 +20,7 @@ its ratios to the first show how large the noise alone is. The first epoch of ea
 from __future__ import annotations
 
 import argparse
+import collections
 import statistics
 import sys
 import time
@@ -46,6 +47,29 @@ def plain_keras_lenet5():
             keras.layers.Dense(10, activation="softmax"),
         ]
     )
+
+
+def training_step_ops(model) -> collections.Counter:
+    """The operations of one traced training step (forward, loss, gradients), counted by type.
+
+    TensorFlow backend only. Two models whose counters are equal run the same computation, so
+    any difference in their measured speed is noise.
+    """
+    import keras
+    import tensorflow as tf
+
+    loss_fn = keras.losses.SparseCategoricalCrossentropy()
+    x = tf.zeros((8, *model.input_shape[1:]))
+    y = tf.zeros((8,), tf.int32)
+
+    @tf.function
+    def step(x, y):
+        with tf.GradientTape() as tape:
+            loss = loss_fn(y, model(x, training=True))
+        return tape.gradient(loss, model.trainable_variables)
+
+    graph = step.get_concrete_function(x, y).graph
+    return collections.Counter(op.type for op in graph.get_operations())
 
 
 def median_with_interval(values: list[float], seed: int = 0) -> tuple[float, float, float]:
@@ -84,6 +108,14 @@ def main(argv: list[str] | None = None) -> int:
     if counts != {61_706}:
         print(f"the models differ in size: {counts}", file=sys.stderr)
         return 2
+    if info.backend == "tensorflow":
+        ops = {name: training_step_ops(model) for name, model in models.items()}
+        same = ops["course_lib"] == ops["plain Keras"]
+        print(
+            f"traced training step: course_lib {sum(ops['course_lib'].values())} ops, plain Keras "
+            f"{sum(ops['plain Keras'].values())} ops; "
+            + ("the same operations" if same else "DIFFERENT operations")
+        )
     for model in models.values():
         model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
         model.fit(x, y, batch_size=args.batch_size, epochs=1, verbose=0)  # trace, not timed

@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from benchmarks.lenet_course_vs_keras import plain_keras_lenet5
+from benchmarks.lenet_course_vs_keras import plain_keras_lenet5, training_step_ops
 from course_lib import augmentation
 from course_lib.layers import ConvBlock, DenseBlock
 from course_lib.models import lenet5
@@ -23,6 +23,15 @@ def test_lenet5_same_function_as_plain_keras():
     plain.set_weights(ours.get_weights())
     x = RNG.random((4, 28, 28, 1)).astype("float32")
     np.testing.assert_allclose(ours.predict(x, verbose=0), plain.predict(x, verbose=0), atol=1e-6)
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="traces a tf.function")
+def test_lenet5_blocks_add_no_operations():
+    """The blocks are packaging only: one training step of the course LeNet traces to exactly
+    the operations of the plain Keras one (so it cannot be slower; see benchmarks/)."""
+    ours, plain = training_step_ops(lenet5()), training_step_ops(plain_keras_lenet5())
+    assert ours == plain
+    assert ours["Conv2D"] == 2 and ours["MatMul"] > 3
 
 
 def test_lenet5_options():
