@@ -17,6 +17,7 @@ also run on the GPU with everything else.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import keras
@@ -93,7 +94,7 @@ def pipeline(
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise ValueError(f"`seed` must be an integer or None. Received: seed={seed!r}")
 
-    seeds = iter(range(seed, seed + 16)) if seed is not None else iter(lambda: None, 0)
+    seeds = itertools.count(seed) if seed is not None else itertools.repeat(None)
     fill = {"fill_mode": "constant", "fill_value": float(value_range[0])}
     layers = []
     if flip:
