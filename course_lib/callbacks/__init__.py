@@ -5,6 +5,8 @@
 - `DeadReLUMonitor`: fraction of ReLU units that never fire on a probe batch.
 - `ActivationStats`: mean, std and saturation of layer activations on a probe batch.
 - `LearningRateFinder` / `find_learning_rate()`: the learning-rate range test.
+- `SnapshotSaver` / `average_snapshot_predictions()`: snapshot ensembles from one run with a
+  cyclic learning rate.
 
 Example:
 
@@ -21,11 +23,19 @@ from course_lib.callbacks.activation_stats import ActivationStats
 from course_lib.callbacks.dead_relu import DeadReLUMonitor
 from course_lib.callbacks.early_stopping import early_stopping
 from course_lib.callbacks.lr_finder import LearningRateFinder, find_learning_rate
+from course_lib.callbacks.snapshot import (
+    SnapshotSaver,
+    average_snapshot_predictions,
+    snapshot_predictions,
+)
 
 __all__ = [
     "ActivationStats",
     "DeadReLUMonitor",
     "LearningRateFinder",
+    "SnapshotSaver",
+    "average_snapshot_predictions",
     "early_stopping",
     "find_learning_rate",
+    "snapshot_predictions",
 ]
