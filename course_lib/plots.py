@@ -1,4 +1,5 @@
-"""Plots for the course: training curves, decision regions, image grids, histograms, confusions.
+"""Plots for the course: training curves, decision regions, image grids, histograms, confusions,
+convolution filters and feature maps.
 
 Every function draws on an Axes you pass (``ax=`` or, for multi-panel plots, ``axes=``) or, when
 you pass nothing, on a new figure of a sensible size, and returns what it drew on. Nothing here
@@ -31,10 +32,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_GRID_IMAGES",
+    "MAX_TILES",
     "confusion_matrix",
     "plot_activation_histograms",
     "plot_confusion_matrix",
     "plot_decision_regions",
+    "plot_feature_maps",
+    "plot_filters",
     "plot_history",
     "plot_image_grid",
 ]
@@ -902,3 +906,197 @@ def plot_confusion_matrix(
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
     return ax
+
+
+# --------------------------------------------------------------------------------------------
+# 6. Convolution filters and feature maps
+# --------------------------------------------------------------------------------------------
+
+#: The most tiles ``plot_filters`` and ``plot_feature_maps`` draw in one call.
+MAX_TILES = 64
+
+
+def _numeric_finite(values: ArrayLike, name: str) -> np.ndarray:
+    arr = np.asarray(values)
+    if arr.dtype.kind not in "biuf":
+        raise ValueError(f"`{name}` must be numeric. Received dtype {arr.dtype}")
+    arr = arr.astype(np.float64)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"`{name}` contains NaN or infinite values.")
+    return arr
+
+
+def _tile_axes(count: int, ncols: int, axes: Any, tile_inches: float) -> list[Axes]:
+    """``count`` Axes: the given ones (exactly ``count``), or a new grid of ``ncols`` columns
+    whose unused cells are removed."""
+    if axes is not None:
+        return _axes_list(axes, "axes", count)
+    cols = min(ncols, count)
+    rows = math.ceil(count / cols)
+    fig, grid = _pyplot().subplots(
+        rows,
+        cols,
+        figsize=(min(cols * tile_inches + 0.3, 16.0), rows * tile_inches + 0.4),
+        layout="constrained",
+        squeeze=False,
+    )
+    cells = list(grid.ravel())
+    for extra in cells[count:]:
+        fig.delaxes(extra)
+    return cells[:count]
+
+
+def plot_filters(
+    kernel: ArrayLike,
+    channel: int | None = None,
+    ncols: int = 8,
+    axes: Axes | Sequence[Axes] | None = None,
+    cmap: str | Colormap = "RdBu_r",
+    title: str | None = None,
+) -> np.ndarray:
+    """The kernels of a convolution layer as a grid of small images, one tile per filter.
+
+    ``kernel`` is in Keras' layout (KH, KW, C, F), e.g. ``conv_layer.get_weights()[0]``.
+    Tile ``f`` is titled ``f`` and shows filter ``f``:
+
+    * with ``channel`` given (or C == 1, where channel 0 is used): the weights of that input
+      channel, ``kernel[:, :, channel, f]``, drawn with ``cmap`` on one scale shared by all
+      tiles and symmetric around zero, ``[-m, m]`` with ``m`` the largest absolute weight
+      shown, so zero is the colormap's middle and the tiles compare directly;
+    * for colour inputs (C == 3) with ``channel=None``: the filter as an RGB picture,
+      ``kernel[:, :, :, f]`` rescaled on its own to [0, 1] by ``(w - min) / (max - min)``
+      (a constant filter is drawn mid-grey), the usual way to show first-layer filters.
+
+    Args:
+        kernel: the weights, shape (KH, KW, C, F); at most 64 filters.
+        channel: the input channel to show, in [0, C - 1]; required when C is neither 1 nor 3.
+        ncols: the most tiles per row of a new figure.
+        axes: one Axes per filter (a sequence or array); None creates a figure.
+        cmap: colormap of single-channel tiles (ignored for RGB tiles).
+        title: a title for the figure.
+
+    Returns:
+        A 1-D ``np.ndarray`` of the F Axes drawn on, in filter order. Each Axes holds one
+        image, ``axes[f].images[0]``.
+
+    Example:
+        >>> kernel = model.get_layer("conv").get_weights()[0]      # (5, 5, 1, 6)
+        >>> axes = plot_filters(kernel, title="first-layer filters")
+    """
+    arr = _numeric_finite(kernel, "kernel")
+    if arr.ndim != 4 or 0 in arr.shape:
+        raise ValueError(
+            "`kernel` must have shape (KH, KW, C, F), the layout of Conv2D weights, with no "
+            f"zero-length axis. Received: kernel.shape={arr.shape}"
+        )
+    c, f = arr.shape[2:]
+    if f > MAX_TILES:
+        raise ValueError(
+            f"`kernel` holds {f} filters; plot_filters draws at most {MAX_TILES}. "
+            f"Pass a slice, e.g. kernel[..., :{MAX_TILES}]."
+        )
+    if channel is None:
+        if c not in (1, 3):
+            raise ValueError(
+                f"`channel` must be given when the kernel has {c} input channels (RGB tiles "
+                f"need 3, single tiles 1). Received: channel=None"
+            )
+        channel = 0 if c == 1 else None
+    elif not _is_int(channel) or not 0 <= channel < c:
+        raise ValueError(
+            f"`channel` must be None or an integer in [0, {c - 1}]. Received: channel={channel!r}"
+        )
+    ncols = _check_positive_int(ncols, "ncols")
+    panels = _tile_axes(f, ncols, axes, tile_inches=1.0)
+
+    if channel is not None:
+        shown = arr[:, :, channel, :]
+        m = float(np.abs(shown).max()) or 1.0
+        for i, target in enumerate(panels):
+            target.imshow(shown[:, :, i], cmap=cmap, vmin=-m, vmax=m, interpolation="nearest")
+    else:
+        for i, target in enumerate(panels):
+            w = arr[:, :, :, i]
+            span = float(w.max() - w.min())
+            rgb = (w - w.min()) / span if span > 0 else np.full(w.shape, 0.5)
+            target.imshow(rgb, interpolation="nearest")
+    for i, target in enumerate(panels):
+        target.set_title(str(i), fontsize="small")
+        target.set_xticks([])
+        target.set_yticks([])
+    if title is not None:
+        panels[0].figure.suptitle(title)
+    return _axes_array(panels)
+
+
+def plot_feature_maps(
+    activations: ArrayLike,
+    ncols: int = 8,
+    axes: Axes | Sequence[Axes] | None = None,
+    cmap: str | Colormap = "viridis",
+    shared_scale: bool = False,
+    title: str | None = None,
+) -> np.ndarray:
+    """The feature maps of one image in one layer, one tile per channel.
+
+    Tile ``i`` shows ``activations[:, :, i]`` and is titled ``i``. By default every map has
+    its own colour scale (its minimum dark, its maximum bright), so the pattern of each is
+    visible; ``shared_scale=True`` puts all maps on one scale, from the smallest to the
+    largest value of the layer, so strong and weak (or dead, all-zero) maps can be told apart.
+
+    Args:
+        activations: one image's activations, shape (H, W, C) or (1, H, W, C) (a batch of
+            one, as ``model.predict`` returns it); at most 64 channels.
+        ncols: the most tiles per row of a new figure.
+        axes: one Axes per channel (a sequence or array); None creates a figure.
+        cmap: the colormap.
+        shared_scale: one colour scale for all maps instead of one per map.
+        title: a title for the figure.
+
+    Returns:
+        A 1-D ``np.ndarray`` of the C Axes drawn on, in channel order. Each Axes holds one
+        image, ``axes[i].images[0]``.
+
+    Example:
+        >>> maps = course_lib.inspection.layer_outputs(model, x_test[:1], "c1")["c1"]
+        >>> axes = plot_feature_maps(maps[0], title="c1, one image")
+    """
+    arr = _numeric_finite(activations, "activations")
+    if arr.ndim == 4:
+        if arr.shape[0] != 1:
+            raise ValueError(
+                "`activations` must be one image's maps, (H, W, C) or (1, H, W, C); pick one "
+                f"image, e.g. activations[0]. Received: activations.shape={arr.shape}"
+            )
+        arr = arr[0]
+    if arr.ndim != 3 or 0 in arr.shape:
+        raise ValueError(
+            "`activations` must have shape (H, W, C) or (1, H, W, C) with no zero-length "
+            f"axis. Received: activations.shape={np.shape(activations)}"
+        )
+    c = arr.shape[2]
+    if c > MAX_TILES:
+        raise ValueError(
+            f"`activations` holds {c} maps; plot_feature_maps draws at most {MAX_TILES}. "
+            f"Pass a slice, e.g. activations[..., :{MAX_TILES}]."
+        )
+    ncols = _check_positive_int(ncols, "ncols")
+    if not isinstance(shared_scale, (bool, np.bool_)):
+        raise ValueError(
+            f"`shared_scale` must be True or False. Received: shared_scale={shared_scale!r}"
+        )
+    panels = _tile_axes(c, ncols, axes, tile_inches=1.3)
+    low, high = float(arr.min()), float(arr.max())
+    for i, target in enumerate(panels):
+        m = arr[:, :, i]
+        if not shared_scale:
+            low, high = float(m.min()), float(m.max())
+        if low == high:
+            low, high = low - 0.5, high + 0.5
+        target.imshow(m, cmap=cmap, vmin=low, vmax=high, interpolation="nearest")
+        target.set_title(str(i), fontsize="small")
+        target.set_xticks([])
+        target.set_yticks([])
+    if title is not None:
+        panels[0].figure.suptitle(title)
+    return _axes_array(panels)
