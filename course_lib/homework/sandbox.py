@@ -1,0 +1,53 @@
+"""The execute step of grading, with the grader's own files taken off the disk meanwhile.
+
+nbgrader writes two files that hold the hidden tests into a grading run's working copy: the
+gradebook database and the notebook it is about to execute (the submission with the original
+test cells put back). ``HiddenFilesExecute`` reads both into memory and deletes them before the
+kernel starts, and writes them back only after the kernel has been shut down. Code in a
+submission therefore finds no file with hidden tests in its working copy while it runs.
+
+It does not hide the hidden-test source that the kernel itself has been sent: a cell that runs
+*after* a hidden test cell can read that cell's source from IPython's input history (``In``).
+See ``course_lib.homework`` for the whole list of what grading protects and what it does not.
+
+nbgrader loads this class through its configuration (``Autograde.autograde_preprocessors``),
+which ``course_lib.homework.grading`` writes for every run; it is not meant to be used alone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from nbgrader.preprocessors import Execute
+
+__all__ = ["HiddenFilesExecute", "hidden_paths"]
+
+
+def hidden_paths(course_root: Path, notebook_dir: Path, notebook_name: str) -> list[Path]:
+    """The files of a grading run that hold hidden tests: the gradebook and the notebook.
+
+    Example:
+        >>> hidden_paths(Path("/tmp/run"), Path("/tmp/run/autograded/s1/hw1"), "hw1")
+        [PosixPath('/tmp/run/gradebook.db'), PosixPath('/tmp/run/autograded/s1/hw1/hw1.ipynb')]
+    """
+    return [course_root / "gradebook.db", notebook_dir / f"{notebook_name}.ipynb"]
+
+
+class HiddenFilesExecute(Execute):
+    """nbgrader's ``Execute`` with the gradebook and the graded notebook off the disk."""
+
+    def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
+        notebook_dir = Path(resources["metadata"]["path"]).resolve()
+        name = resources["unique_key"]
+        # nbgrader runs with the course root as its working directory (grading.py sees to it).
+        paths = hidden_paths(Path.cwd().resolve(), notebook_dir, name)
+        saved = {path: path.read_bytes() for path in paths if path.exists()}
+        for path in saved:
+            path.unlink()
+        try:
+            return super().preprocess(nb, resources)
+        finally:
+            for path, data in saved.items():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
