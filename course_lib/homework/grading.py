@@ -66,6 +66,7 @@ _KEEP_ENV = (
     "CUDA_VISIBLE_DEVICES",
     "TF_CPP_MIN_LOG_LEVEL",
     "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
 )
 
 # Answer cells that use these are flagged for a human to look at: none of the homework needs
@@ -204,6 +205,9 @@ def _read_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str | None
 
 def _kernel_env(work: Path) -> dict[str, str]:
     env = {k: os.environ[k] for k in _KEEP_ENV if k in os.environ}
+    # One BLAS thread a kernel unless asked otherwise: parallel jobs do not fight over cores.
+    env.setdefault("OMP_NUM_THREADS", "1")
+    env.setdefault("OPENBLAS_NUM_THREADS", env["OMP_NUM_THREADS"])
     home = work / "home"
     for sub in ("tmp", "mpl", "jupyter", "ipython", "keras"):
         (home / sub).mkdir(parents=True, exist_ok=True)
@@ -296,6 +300,8 @@ def _errors(graded: nbformat.NotebookNode, cell_timeout: float) -> list[str]:
             kind = "test cell" if meta.get("grade") else "cell"
             where = f"{kind} '{meta['grade_id']}' (cell {index})"
         for output in cell.get("outputs", []):
+            if output.get("name") == "stderr" and meta.get("grade"):
+                notes.append(f"{where}: wrote to stderr, which nbgrader counts as a failure")
             if output.get("output_type") != "error":
                 continue
             ename = output.get("ename", "")
