@@ -359,6 +359,7 @@ class StopAt(keras.callbacks.Callback):
 class Recorder(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         self.start_weights = [np.array(w) for w in self.model.get_weights()]
+        self.start_iterations = int(keras.ops.convert_to_numpy(self.model.optimizer.iterations))
         self.epochs = []
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -388,6 +389,7 @@ def test_backup_and_restore_resumes_where_it_stopped(tmp_path, k):
         second, x, y, epochs=5, batch_size=16, backup_dir=backup, callbacks=[recorder]
     )
     assert recorder.epochs == list(range(k, 5))
+    assert recorder.start_iterations == k * (96 // 16)  # the optimizer state came back too
     assert history.epoch == list(range(k, 5))
     for restored, saved in zip(recorder.start_weights, weights_at_crash, strict=True):
         np.testing.assert_allclose(restored, saved)
