@@ -4,6 +4,8 @@
     python3 course.py lab      # install what is missing, then open the notebooks in JupyterLab
     python3 course.py test     # install what is missing, then run the whole test suite
     python3 course.py install  # only install (add --gpu for the NVIDIA GPU build of TensorFlow)
+    python3 course.py homework release            # student versions of the homework
+    python3 course.py homework grade hw1 SUBMISSIONS_DIR   # grade a folder of notebooks
 
 Everything goes into a virtual environment in ``.venv`` next to this file (set COURSE_VENV to
 put it elsewhere). Nothing is installed system-wide. Arguments after the command go to
@@ -22,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 MIN_PYTHON = (3, 10)
-EXTRAS = {"lab": "lab", "test": "dev", "install": "dev"}
+EXTRAS = {"lab": "lab", "test": "dev", "install": "dev", "homework": "dev"}
 
 
 def venv_dir() -> Path:
@@ -85,6 +87,9 @@ def run(argv: list[str]) -> int:
     if command == "install":
         print(f"course.py: ready. The environment's Python is {python}")
         return 0
+    if command == "homework":
+        # From the caller's folder, so that the paths of submissions and outputs are theirs.
+        return subprocess.call([str(python), "-m", "course_lib.homework", *rest])
     if command == "lab":
         if not any(arg.endswith(".ipynb") for arg in rest):
             rest.append("notebooks/00_setup.ipynb")  # open the first notebook

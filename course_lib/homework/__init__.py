@@ -25,14 +25,17 @@ What grading isolates (nbgrader plus ``course_lib.homework.grading``):
   the grader records which ones a submission changed or deleted;
 - the kernel runs with a temporary home folder and working directory inside that copy; while it
   runs, the files of the run that hold hidden tests (gradebook, graded notebook) are not on disk
-  (``course_lib.homework.sandbox``); the student versions and the feedback never contain them.
+  (``course_lib.homework.sandbox``), and the build folder nbgrader made them in is already
+  deleted; the student versions and the feedback never contain them.
 
 What it does not isolate: the kernel runs as the instructor's user, with that user's rights, on
 the same machine. Code in a submission that looks up the instructor's files by absolute path
 (the solutions in ``assignments/source``, the course checkout found through ``sys.executable``)
 can read, change or delete them; it can read the source of a hidden test cell that already ran
-from the kernel's input history; and because tests run in the same Python process as the
-submission, a submission written to cheat can fool them (e.g. by replacing ``numpy`` functions).
+from the kernel's input history; with ``jobs > 1`` it can find another submission's working
+copy while that one is set up or saved; a process it detaches from its process group survives;
+and because tests run in the same Python process as the submission, a submission written to
+cheat can fool them (e.g. by replacing ``numpy`` functions).
 Grade submissions you do not trust in a container or a virtual machine, or as a separate user.
 """
 

@@ -36,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     gra.add_argument("--cell-timeout", type=float, default=120, help="seconds per cell")
     gra.add_argument("--total-timeout", type=float, default=1800, help="seconds per submission")
     gra.add_argument("--jobs", type=int, default=1, help="submissions graded at once")
+    gra.add_argument("--no-html", action="store_true", help="skip nbgrader's HTML feedback")
     return parser
 
 
@@ -54,6 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         cell_timeout=args.cell_timeout,
         total_timeout=args.total_timeout,
         jobs=args.jobs,
+        html_feedback=not args.no_html,
     )
     for r in results:
         print(f"{r.student:<24} {r.status:<11} {r.score:g} / {r.max_score:g}")

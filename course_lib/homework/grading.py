@@ -72,16 +72,17 @@ _KEEP_ENV = (
 # Answer cells that use these are flagged for a human to look at: none of the homework needs
 # them, and they are how a submission would reach files, processes or the hidden tests.
 _SUSPICIOUS = {
-    r"\bopen\s*\(": "open()",
-    r"\bos\.(remove|unlink|rmdir|system|walk|listdir|scandir|chdir|popen|kill|environ)\b": "os",
+    r"(?<![\w.])open\s*\(": "open()",
+    r"\bos\.(remove|unlink|rmdir|rename|replace|system|walk|listdir|scandir|chdir|popen|kill|"
+    r"environ|path|makedirs|mkdir)\b": "os",
     r"\bshutil\b": "shutil",
     r"\bsubprocess\b": "subprocess",
     r"\bpathlib\b|\bPath\s*\(": "pathlib",
     r"\bglob\b": "glob",
     r"\bsocket\b": "socket",
-    r"\b(exec|eval|compile|__import__)\s*\(": "exec/eval",
+    r"(?<![\w.])(exec|eval|compile|__import__)\s*\(": "exec/eval",
     r"\bimportlib\b": "importlib",
-    r"\bget_ipython\b|\b_ih\b|\bIn\s*\[|\b_i\d*\b": "the kernel's input history",
+    r"\bget_ipython\b|\b_ih\b|\bIn\s*\[|\b_iii?\b": "the kernel's input history",
     r"\bsys\.modules\b|\bbuiltins\b|\bgc\.get_objects\b": "interpreter internals",
     r"^\s*[!%]": "shell or magic commands",
     r"course_lib\.reference|from\s+course_lib\s+import\s+reference": "course_lib.reference",
@@ -315,26 +316,34 @@ def _errors(graded: nbformat.NotebookNode, cell_timeout: float) -> list[str]:
 
 @dataclasses.dataclass
 class _Build:
+    """What grading needs from ``nbgrader generate_assignment``, held in memory only."""
+
     assignment: str
-    root: Path
+    gradebook: bytes
     config: str
     released: nbformat.NotebookNode
     max_points: dict[str, float]
 
 
-def _build(assignment: str, source: Path, where: Path, cell_timeout: float) -> _Build:
-    root = where / "build"
-    root.mkdir()
-    generate(assignment, source, root)
+def _build(assignment: str, source: Path, cell_timeout: float) -> _Build:
+    """Generate the gradebook in a temporary folder, keep it in memory, delete the folder.
+
+    So no file outside the instructor's source folder holds the hidden tests while
+    submissions run (except the working copy of a submission graded at the same time).
+    """
+    with tempfile.TemporaryDirectory(prefix=f"course-build-{assignment}-") as tmp:
+        root = Path(tmp)
+        generate(assignment, source, root)
+        gradebook = (root / "gradebook.db").read_bytes()
+        released = nbformat.read(root / "release" / assignment / f"{assignment}.ipynb", 4)
     config = _CONFIG.format(timeout=int(cell_timeout))
-    released = nbformat.read(root / "release" / assignment / f"{assignment}.ipynb", 4)
     solution = nbformat.read(source / assignment / f"{assignment}.ipynb", 4)
     max_points = {}
     for cell in solution.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if meta.get("grade"):
             max_points[meta["grade_id"]] = float(meta.get("points", 0))
-    return _Build(assignment, root, config, released, max_points)
+    return _Build(assignment, gradebook, config, released, max_points)
 
 
 def _not_graded(build: _Build, student: str, reason: str, start: float) -> Result:
@@ -359,6 +368,7 @@ def _grade_one(
     feedback_dir: Path,
     cell_timeout: float,
     total_timeout: float,
+    html_feedback: bool,
 ) -> Result:
     start = time.monotonic()
     hw = build.assignment
@@ -375,7 +385,7 @@ def _grade_one(
         root = work / "course"
         submitted = root / "submitted" / student / hw
         submitted.mkdir(parents=True)
-        shutil.copy2(build.root / "gradebook.db", root / "gradebook.db")
+        (root / "gradebook.db").write_bytes(build.gradebook)
         shutil.copyfile(path, submitted / f"{hw}.ipynb")
         env = _kernel_env(work)
         # nbgrader reads its configuration from the course root; it is written afresh before
@@ -409,7 +419,8 @@ def _grade_one(
         for planted in root.rglob("nbgrader_config.py"):
             planted.unlink()
         config.write_text(build.config)
-        _feedback(root, hw, student, common, env, feedback_dir, notes)
+        if html_feedback:
+            _feedback(root, hw, student, common, env, feedback_dir, notes)
         score = sum(s for s, _ in parts.values())
         total = sum(m for _, m in parts.values())
         return Result(student, hw, "graded", score, total, parts, notes, time.monotonic() - start)
@@ -489,6 +500,7 @@ def grade(
     cell_timeout: float = 120,
     total_timeout: float = 1800,
     jobs: int = 1,
+    html_feedback: bool = True,
 ) -> list[Result]:
     """Grade every submission of ``assignment`` in ``submissions``; write the gradebook.
 
@@ -499,7 +511,9 @@ def grade(
         source: folder of the solution notebooks.
         cell_timeout: seconds one cell may run before it is interrupted.
         total_timeout: seconds one submission's whole run may take before it is killed.
-        jobs: how many submissions are graded at the same time.
+        jobs: how many submissions are graded at the same time. With more than one, the
+            working copy of one submission is on disk while another one runs.
+        html_feedback: also write nbgrader's HTML feedback (one more nbgrader run each).
 
     Returns:
         One ``Result`` a submission, sorted by student id.
@@ -527,16 +541,11 @@ def grade(
     out.mkdir(parents=True, exist_ok=True)
     found = find_submissions(submissions.resolve(), assignment)
 
-    with tempfile.TemporaryDirectory(prefix=f"course-grade-{assignment}-") as tmp:
-        build = _build(assignment, source, Path(tmp), cell_timeout)
-        feedback_dir = out / "feedback"
-        with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = [
-                pool.submit(
-                    _grade_one, build, student, path, feedback_dir, cell_timeout, total_timeout
-                )
-                for student, path in found
-            ]
-            results = [f.result() for f in futures]
-        _write_outputs(results, out, list(build.max_points))
+    build = _build(assignment, source, cell_timeout)
+    feedback_dir = out / "feedback"
+    args = (feedback_dir, cell_timeout, total_timeout, html_feedback)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_grade_one, build, s, p, *args) for s, p in found]
+        results = [f.result() for f in futures]
+    _write_outputs(results, out, list(build.max_points))
     return results

@@ -1,0 +1,444 @@
+"""Homework: student versions and grading (course_lib.homework, assignments/source).
+
+One grading run per assignment (module-scoped fixtures) grades a folder with the solution, the
+generated student version, a submission with one deliberate mistake, and for HW1 the hostile
+and broken submissions. Each test then checks one property of those results.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import hashlib
+import html
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course_lib.homework import assignments, grade, release
+from course_lib.homework.grading import find_submissions, scan_answer_cells
+from course_lib.homework.sandbox import hidden_paths
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "assignments" / "source"
+HOMEWORK = ["hw1", "hw2", "hw3", "hw4"]
+HW1_CELL_TIMEOUT = 10
+
+# One deliberate mistake each: (assignment, answer cell, old text, new text, part it breaks).
+WRONG = {
+    "missing_transpose": (
+        "hw1",
+        "backward",
+        'dh = dscores @ params["W2"].T',
+        'dh = dscores @ params["W2"]',
+        "backward_tests",
+    ),
+    "dropout_not_rescaled": (
+        "hw2",
+        "dropout",
+        "mask = (rng.random(x.shape) >= p) / (1.0 - p)",
+        "mask = (rng.random(x.shape) >= p).astype(float)",
+        "dropout_tests",
+    ),
+    "conv_size_off_by_one": (
+        "hw3",
+        "conv_forward",
+        "h_out = (h + 2 * pad - kh) // stride + 1",
+        "h_out = (h + 2 * pad - kh) // stride",
+        "conv_forward_tests",
+    ),
+    "over_budget": (
+        "hw4",
+        "model",
+        "x = keras.layers.Flatten()(x)",
+        "x = keras.layers.Flatten()(x)\n    x = DenseBlock(128)(x)",
+        "model_tests",
+    ),
+}
+
+DELETE_FILES = """
+import os
+import shutil
+from pathlib import Path
+
+_copy = Path.cwd().parents[2]  # the root of this submission's working copy
+for _path in sorted(_copy.rglob("*"), reverse=True):
+    try:
+        _path.rmdir() if _path.is_dir() and not _path.is_symlink() else _path.unlink()
+    except OSError:
+        pass
+shutil.rmtree(os.path.expanduser("~"), ignore_errors=True)
+"""
+
+READ_HIDDEN = """
+import os
+from pathlib import Path
+
+_found = []
+for _place in (Path.cwd().parents[2], Path(os.path.expanduser("~"))):
+    for _path in _place.rglob("*"):
+        try:
+            if _path.is_file() and b"BEGIN " + b"HIDDEN TESTS" in _path.read_bytes():
+                _found.append(str(_path))
+        except OSError:
+            pass
+print(f"files with hidden tests found: {len(_found)}")
+print(f"hidden tests in the input history so far: {sum('BEGIN ' + 'HIDDEN' in s for s in In)}")
+"""
+
+HISTORY_LATER = """
+print(f"hidden tests in the input history later: {sum('BEGIN ' + 'HIDDEN' in s for s in In)}")
+"""
+
+
+def _nbgrader(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def _cells(nb, kind: str) -> dict[str, str]:
+    return {_nbgrader(c)["grade_id"]: c.source for c in nb.cells if _nbgrader(c).get(kind) is True}
+
+
+def _secret_lines(source_nb, begin: str, end: str) -> set[str]:
+    """Lines inside the begin/end regions that appear nowhere outside them (so they must not
+    be in a student version), without short lines and comments."""
+    inside, outside, in_region = set(), set(), False
+    for cell in source_nb.cells:
+        for line in cell.source.splitlines():
+            if begin in line or end in line:
+                in_region = begin in line
+                continue
+            (inside if in_region else outside).add(line.strip())
+    return {line for line in inside - outside if len(line) > 8 and not line.startswith("#")}
+
+
+def _filled(hw: str, student_nb, changes=None):
+    """The student version with every answer cell filled in from the solution (markers cut),
+    then ``changes`` applied: ``{grade_id: [(old, new), ...]}`` or a new source string."""
+    solution = nbformat.read(SOURCE / hw / f"{hw}.ipynb", as_version=4)
+    answers = _cells(solution, "solution")
+    nb = copy.deepcopy(student_nb)
+    for cell in nb.cells:
+        grade_id = _nbgrader(cell).get("grade_id")
+        if _nbgrader(cell).get("solution"):
+            lines = answers[grade_id].splitlines()
+            cell.source = "\n".join(line for line in lines if "### " not in line)
+        change = (changes or {}).get(grade_id)
+        if isinstance(change, str):
+            cell.source = change
+        elif change:
+            for old, new in change:
+                assert old in cell.source, (grade_id, old)
+                cell.source = cell.source.replace(old, new)
+    return nb
+
+
+def _tree_hash(*folders: Path) -> str:
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(folder)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def student_versions(tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("student")
+    paths = release(HOMEWORK, out=out)
+    return {path.stem: path for path in paths}
+
+
+@pytest.fixture(scope="module")
+def graded(student_versions, tmp_path_factory):
+    """Grade every submission folder once; returns results and the trees' hashes."""
+    base = tmp_path_factory.mktemp("grading")
+    folders = {}
+    for hw in HOMEWORK:
+        folder = base / "submissions" / hw
+        folder.mkdir(parents=True)
+        (folder / "solution.ipynb").write_bytes((SOURCE / hw / f"{hw}.ipynb").read_bytes())
+        (folder / "student.ipynb").write_bytes(student_versions[hw].read_bytes())
+        folders[hw] = folder
+    student = {hw: nbformat.read(path, as_version=4) for hw, path in student_versions.items()}
+    for name, (hw, cell, old, new, _) in WRONG.items():
+        nbformat.write(
+            _filled(hw, student[hw], {cell: [(old, new)]}), folders[hw] / f"{name}.ipynb"
+        )
+
+    hw1 = student["hw1"]
+    neuron = "def neuron(x, w, b):\n    while True:\n        pass\n"
+    hostile = {
+        "infinite_loop": {"neuron": neuron},
+        "raises": {
+            "softmax": [("def softmax", 'raise RuntimeError("on purpose")\n\ndef softmax')]
+        },
+        "edits_tests": {
+            "neuron": "def neuron(x, w, b):\n    return 0.5\n",
+            "neuron_tests": "pass  # all fine, trust me\n",
+        },
+        "deletes_files": {},
+        "reads_hidden": {},
+    }
+    for name, changes in hostile.items():
+        nb = _filled("hw1", hw1, changes)
+        for cell in nb.cells:
+            grade_id = _nbgrader(cell).get("grade_id")
+            if name == "deletes_files" and grade_id == "neuron":
+                cell.source += "\n" + DELETE_FILES
+            if name == "reads_hidden" and grade_id == "neuron":
+                cell.source += "\n" + READ_HIDDEN
+            if name == "reads_hidden" and grade_id == "train":
+                cell.source += "\n" + HISTORY_LATER
+        nbformat.write(nb, folders["hw1"] / f"{name}.ipynb")
+    (folders["hw1"] / "not_json.ipynb").write_text('{"cells": [{"cell_type": "code", ')
+
+    guarded = (SOURCE, ROOT / "course_lib" / "homework", base / "submissions")
+    before = _tree_hash(*guarded)
+    results, outs = {}, {}
+    for hw in HOMEWORK:
+        outs[hw] = base / "graded" / hw
+        timeout = HW1_CELL_TIMEOUT if hw == "hw1" else 300
+        found = grade(
+            hw, folders[hw], out=outs[hw], cell_timeout=timeout, jobs=2, html_feedback=hw == "hw1"
+        )
+        results[hw] = {r.student: r for r in found}
+    after = _tree_hash(*guarded)
+    return {"results": results, "out": outs, "hashes": (before, after)}
+
+
+def _max_points(hw: str) -> dict[str, float]:
+    nb = nbformat.read(SOURCE / hw / f"{hw}.ipynb", as_version=4)
+    return {
+        _nbgrader(c)["grade_id"]: float(_nbgrader(c)["points"])
+        for c in nb.cells
+        if _nbgrader(c).get("grade")
+    }
+
+
+# ------------------------------------------------------------------------------------------
+# Student versions
+# ------------------------------------------------------------------------------------------
+
+
+def test_all_four_assignments_exist():
+    assert assignments(SOURCE) == HOMEWORK
+    for hw in HOMEWORK:
+        points = _max_points(hw)
+        assert len(points) >= 2 and all(p > 0 for p in points.values())
+
+
+@pytest.mark.parametrize("hw", HOMEWORK)
+def test_student_version_has_no_solution_and_no_hidden_tests(hw, student_versions):
+    source = nbformat.read(SOURCE / hw / f"{hw}.ipynb", as_version=4)
+    nb = nbformat.read(student_versions[hw], as_version=4)
+    text = "\n".join(cell.source for cell in nb.cells)
+    for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN"):
+        assert marker not in text
+    solution_lines = _secret_lines(source, "### BEGIN SOLUTION", "### END SOLUTION")
+    hidden_lines = _secret_lines(source, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
+    assert len(solution_lines) >= 5 and len(hidden_lines) >= 5
+    leaked = [line for line in solution_lines | hidden_lines if line in text]
+    assert not leaked, leaked
+
+
+@pytest.mark.parametrize("hw", HOMEWORK)
+def test_student_version_keeps_placeholders_and_visible_tests(hw, student_versions):
+    nb = nbformat.read(student_versions[hw], as_version=4)
+    answers = _cells(nb, "solution")
+    assert answers and all("raise NotImplementedError()" in src for src in answers.values())
+    tests = {_nbgrader(c)["grade_id"]: c.source for c in nb.cells if _nbgrader(c).get("grade")}
+    assert set(tests) == set(_max_points(hw))
+    assert all("assert" in src for src in tests.values())
+
+
+# ------------------------------------------------------------------------------------------
+# Grading: solutions, student versions, wrong submissions
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("hw", HOMEWORK)
+def test_solution_scores_full_marks(hw, graded):
+    result = graded["results"][hw]["solution"]
+    assert result.status == "graded", result.notes
+    assert result.score == result.max_score == sum(_max_points(hw).values()), result.notes
+    assert not [n for n in result.notes if "Error" in n or "time limit" in n]
+
+
+@pytest.mark.parametrize("hw", HOMEWORK)
+def test_student_version_scores_zero_on_every_part(hw, graded):
+    result = graded["results"][hw]["student"]
+    assert result.status == "graded"
+    assert result.parts and all(score == 0 for score, _ in result.parts.values())
+    assert any("NotImplementedError" in note for note in result.notes)
+
+
+@pytest.mark.parametrize("name", sorted(WRONG))
+def test_wrong_submission_loses_exactly_its_part(name, graded):
+    hw, _, _, _, broken = WRONG[name]
+    result = graded["results"][hw][name]
+    points = _max_points(hw)
+    assert result.status == "graded"
+    assert result.parts[broken] == (0.0, points[broken])
+    assert all(result.parts[p] == (m, m) for p, m in points.items() if p != broken)
+    assert result.score == sum(points.values()) - points[broken]
+
+
+# ------------------------------------------------------------------------------------------
+# Hostile and broken submissions (HW1)
+# ------------------------------------------------------------------------------------------
+
+
+def _page_text(path: Path) -> str:
+    """The text of an HTML page, without tags or entities (code is split into spans)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", path.read_text()))
+
+
+def _hw1(graded, name):
+    return graded["results"]["hw1"][name]
+
+
+def _only_part_lost(result, part):
+    points = _max_points("hw1")
+    assert result.status == "graded", result.notes
+    assert result.parts[part] == (0.0, points[part])
+    assert result.score == sum(points.values()) - points[part]
+
+
+def test_infinite_loop_is_stopped_by_the_cell_time_limit(graded):
+    result = _hw1(graded, "infinite_loop")
+    _only_part_lost(result, "neuron_tests")
+    expected = (
+        f"test cell 'neuron_tests' (cell 5): stopped after the time limit of {HW1_CELL_TIMEOUT} s"
+    )
+    assert expected in result.notes
+
+
+def test_a_cell_that_raises_costs_its_part_and_says_why(graded):
+    result = _hw1(graded, "raises")
+    _only_part_lost(result, "softmax_tests")
+    assert any(
+        n.startswith("cell 'softmax'") and "RuntimeError: on purpose" in n for n in result.notes
+    )
+
+
+def test_a_file_that_is_not_json_is_not_graded_with_a_reason(graded):
+    result = _hw1(graded, "not_json")
+    assert result.status == "not graded" and result.score == 0
+    assert result.max_score == sum(_max_points("hw1").values())
+    assert "not valid JSON" in result.notes[0]
+    report = (graded["out"]["hw1"] / "feedback" / "not_json" / "hw1.txt").read_text()
+    assert "not graded" in report and "not valid JSON" in report
+
+
+def test_edited_tests_are_put_back_and_recorded(graded):
+    result = _hw1(graded, "edits_tests")
+    _only_part_lost(result, "neuron_tests")
+    assert any("changed the test/provided cell(s) ['neuron_tests']" in n for n in result.notes)
+
+
+def test_deleting_files_only_touches_the_submissions_own_copy(graded):
+    result = _hw1(graded, "deletes_files")
+    assert result.status == "graded" and result.score == result.max_score, result.notes
+    assert "the submission deleted files in its working copy while it ran" in result.notes
+    assert any("uses os, shutil" in n and "flagged for review" in n for n in result.notes)
+
+
+def test_hidden_tests_are_not_on_disk_while_the_submission_runs(graded):
+    result = _hw1(graded, "reads_hidden")
+    assert result.status == "graded" and result.score == result.max_score, result.notes
+    assert any("flagged for review" in n for n in result.notes)
+    text = _page_text(graded["out"]["hw1"] / "feedback" / "reads_hidden" / "hw1.html")
+    assert "files with hidden tests found: 0" in text
+    assert "hidden tests in the input history so far: 0" in text
+    # What the README says is NOT protected: a later cell sees hidden tests that already ran.
+    later = re.search(r"hidden tests in the input history later: (\d+)", text)
+    assert later and int(later.group(1)) > 0
+
+
+def test_other_submissions_are_graded_normally(graded):
+    assert graded["results"]["hw1"]["solution"].score == sum(_max_points("hw1").values())
+    assert graded["results"]["hw1"]["missing_transpose"].status == "graded"
+    assert len(graded["results"]["hw1"]) == 9
+
+
+def test_nothing_outside_the_working_copies_changed(graded):
+    before, after = graded["hashes"]
+    assert before == after
+
+
+def test_feedback_never_shows_hidden_tests(graded):
+    source = nbformat.read(SOURCE / "hw1" / "hw1.ipynb", as_version=4)
+    hidden = _secret_lines(source, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
+    pages = sorted((graded["out"]["hw1"] / "feedback").glob("*/hw1.html"))
+    assert len(pages) == 8  # every graded submission (not the one that is not JSON)
+    for page in pages:
+        text = _page_text(page)
+        assert "BEGIN HIDDEN" not in text
+        assert not [line for line in hidden if line in text], page
+
+
+def test_gradebook_has_a_row_per_submission_with_parts_and_notes(graded):
+    with open(graded["out"]["hw1"] / "grades.csv", newline="") as f:
+        rows = {row["student"]: row for row in csv.DictReader(f)}
+    assert len(rows) == 9
+    assert rows["solution"]["score"] == rows["solution"]["max_score"] == "12"
+    assert rows["missing_transpose"]["backward_tests"] == "0"
+    assert rows["missing_transpose"]["score"] == "9"
+    assert rows["not_json"]["status"] == "not graded"
+    assert "time limit" in rows["infinite_loop"]["notes"]
+    report = (graded["out"]["hw1"] / "feedback" / "infinite_loop" / "hw1.txt").read_text()
+    assert "11 of 12 points" in report and "neuron_tests" in report
+
+
+# ------------------------------------------------------------------------------------------
+# Small parts, no grading run
+# ------------------------------------------------------------------------------------------
+
+
+def test_scan_flags_file_access_and_the_reference_but_not_model_methods():
+    def nb_with(source):
+        cell = nbformat.v4.new_code_cell(source)
+        cell.metadata["nbgrader"] = {"solution": True, "grade_id": "answer"}
+        return nbformat.v4.new_notebook(cells=[cell])
+
+    assert scan_answer_cells(nb_with("model.compile(optimizer='adam')\nx = np.eye(3)")) == []
+    assert "uses open()" in scan_answer_cells(nb_with("text = open('x').read()"))[0]
+    assert (
+        "course_lib.reference"
+        in scan_answer_cells(nb_with("from course_lib.reference import conv2d_forward"))[0]
+    )
+    assert "input history" in scan_answer_cells(nb_with("print(In[-1])"))[0]
+
+
+def test_find_submissions_takes_files_and_folders(tmp_path):
+    (tmp_path / "ann.ipynb").write_text("{}")
+    (tmp_path / "bob").mkdir()
+    (tmp_path / "bob" / "hw2.ipynb").write_text("{}")
+    (tmp_path / "notes.txt").write_text("not a notebook")
+    found = find_submissions(tmp_path, "hw2")
+    assert [student for student, _ in found] == ["ann", "bob"]
+
+
+def test_hidden_paths_are_the_gradebook_and_the_graded_notebook(tmp_path):
+    paths = hidden_paths(tmp_path, tmp_path / "autograded" / "s" / "hw1", "hw1")
+    assert paths == [
+        tmp_path / "gradebook.db",
+        tmp_path / "autograded" / "s" / "hw1" / "hw1.ipynb",
+    ]
+
+
+def test_bad_arguments_are_refused(tmp_path):
+    with pytest.raises(ValueError, match="Unknown assignment 'hw9'"):
+        grade("hw9", tmp_path, out=tmp_path / "out")
+    with pytest.raises(ValueError, match="submissions"):
+        grade("hw1", tmp_path / "missing", out=tmp_path / "out")
+    with pytest.raises(ValueError, match="cell_timeout"):
+        grade("hw1", tmp_path, out=tmp_path / "out", cell_timeout=0)
+    with pytest.raises(ValueError, match="jobs"):
+        grade("hw1", tmp_path, out=tmp_path / "out", jobs=0)
+    with pytest.raises(ValueError, match=r"Unknown assignment\(s\) \['hw7'\]"):
+        release(["hw7"], out=tmp_path / "student")
