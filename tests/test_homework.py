@@ -18,6 +18,7 @@ import nbformat
 import pytest
 
 from course_lib.homework import assignments, grade, release
+from course_lib.homework.feedback import NOTICE
 from course_lib.homework.grading import find_submissions, scan_answer_cells
 from course_lib.homework.sandbox import hidden_paths
 
@@ -379,6 +380,8 @@ def test_feedback_never_shows_hidden_tests(graded):
         text = _page_text(page)
         assert "BEGIN HIDDEN" not in text
         assert not [line for line in hidden if line in text], page
+    failing = _page_text(graded["out"]["hw1"] / "feedback" / "edits_tests" / "hw1.html")
+    assert NOTICE in failing  # the failing test's traceback (which quotes tests) is cut
 
 
 def test_gradebook_has_a_row_per_submission_with_parts_and_notes(graded):
@@ -442,3 +445,18 @@ def test_bad_arguments_are_refused(tmp_path):
         grade("hw1", tmp_path, out=tmp_path / "out", jobs=0)
     with pytest.raises(ValueError, match=r"Unknown assignment\(s\) \['hw7'\]"):
         release(["hw7"], out=tmp_path / "student")
+
+
+def test_command_line_release_writes_the_student_version(tmp_path, capsys):
+    from course_lib.homework.__main__ import main
+
+    assert main(["release", "hw2", "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "hw2" / "hw2.ipynb").is_file()
+    assert "student version:" in capsys.readouterr().out
+
+
+def test_course_py_has_a_homework_command():
+    import course
+
+    assert course.EXTRAS["homework"] == "dev"  # nbgrader comes with the dev extra
+    assert "homework grade" in course.__doc__

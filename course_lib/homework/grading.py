@@ -43,9 +43,11 @@ import nbformat
 
 from course_lib.homework.release import (
     DEFAULT_SOURCE,
+    NbgraderError,
     assignments,
     generate,
     nbgrader_command,
+    run_in_process,
     with_scripts_on_path,
 )
 
@@ -233,10 +235,9 @@ def _kernel_env(work: Path) -> dict[str, str]:
 
 
 _CONFIG = """\
-from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (
-    AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, GetGrades, IgnorePattern,
-    LimitOutput, SaveAutoGrades,
+    AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput, SaveAutoGrades,
 )
 from course_lib.homework.sandbox import HiddenFilesExecute
 
@@ -249,7 +250,6 @@ c.HiddenFilesExecute.timeout = {timeout}
 c.HiddenFilesExecute.interrupt_on_timeout = True
 c.HiddenFilesExecute.startup_timeout = 120
 c.OverwriteCells.add_missing_cells = True
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 """
 
 
@@ -415,12 +415,8 @@ def _grade_one(
             notes.append("the submission deleted files in its working copy while it ran")
         parts = _scores(root, hw, student, build.max_points)
         notes += _errors(nbformat.read(graded_path, 4), cell_timeout)
-        # The kernel is gone; a config it may have planted must not reach the feedback run.
-        for planted in root.rglob("nbgrader_config.py"):
-            planted.unlink()
-        config.write_text(build.config)
         if html_feedback:
-            _feedback(root, hw, student, common, env, feedback_dir, notes)
+            _feedback(root, hw, student, feedback_dir, notes)
         score = sum(s for s, _ in parts.values())
         total = sum(m for _, m in parts.values())
         return Result(student, hw, "graded", score, total, parts, notes, time.monotonic() - start)
@@ -440,20 +436,31 @@ def _scores(root: Path, hw: str, student: str, max_points: dict[str, float]):
     return parts
 
 
-def _feedback(root, hw, student, common, env, feedback_dir: Path, notes: list[str]) -> None:
-    code, _ = _run(
-        nbgrader_command("generate_feedback", hw, f"--student={student}", "--force", *common),
-        cwd=root,
-        env=env,
-        timeout=300,
-    )
+def _feedback(root: Path, hw: str, student: str, feedback_dir: Path, notes: list[str]) -> None:
+    """nbgrader's HTML feedback with the hidden tests and the tracebacks of test cells taken
+    out, run in this process (it executes nothing from the submission and reads no config
+    file from the working copy)."""
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
+    from course_lib.homework.feedback import ShortTestTracebacks
+
+    steps = [GetGrades, ClearHiddenTests, ShortTestTracebacks, CSSHTMLHeaderPreprocessor]
+    try:
+        run_in_process(
+            "generate_feedback",
+            root,
+            hw,
+            student,
+            config={"GenerateFeedback.preprocessors": steps},
+        )
+    except NbgraderError as error:
+        notes.append(f"no HTML feedback: {str(error).splitlines()[0]}")
+        return
     html = root / "feedback" / student / hw / f"{hw}.html"
-    if code == 0 and html.exists():
-        target = feedback_dir / student
-        target.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(html, target / f"{hw}.html")
-    else:
-        notes.append(f"no HTML feedback: nbgrader generate_feedback failed (exit code {code})")
+    target = feedback_dir / student
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(html, target / f"{hw}.html")
 
 
 def _report(result: Result) -> str:

@@ -8,11 +8,12 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,6 +23,7 @@ __all__ = [
     "assignments",
     "generate",
     "nbgrader_command",
+    "run_in_process",
     "with_scripts_on_path",
 ]
 
@@ -72,6 +74,52 @@ def _check_names(names: Sequence[str] | None, source: Path) -> list[str]:
     return list(names)
 
 
+# nbgrader's apps keep global state (logging, the working directory of some steps): one at a
+# time in this process. Only the steps that run no submitted code run in-process.
+_NBGRADER_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _scripts_on_path():
+    """This environment's scripts first on PATH while nbgrader runs (it calls ``alembic``)."""
+    old = os.environ.get("PATH")
+    os.environ["PATH"] = with_scripts_on_path(dict(os.environ))["PATH"]
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("PATH", None)
+        else:
+            os.environ["PATH"] = old
+
+
+def run_in_process(step: str, root: Path, *args: str, config: dict | None = None) -> None:
+    """Run the nbgrader API method ``step`` for the course folder ``root``.
+
+    Used for the steps that execute no submitted code (``generate_assignment``,
+    ``generate_feedback``); it saves starting a Python process with nbgrader each time.
+    ``config`` maps ``"Class.trait"`` to a value. No ``nbgrader_config.py`` is read.
+
+    Raises:
+        NbgraderError: with the end of nbgrader's log, when the step failed.
+    """
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
+
+    cfg = Config()
+    cfg.CourseDirectory.root = str(root)
+    for key, value in (config or {}).items():
+        section, trait = key.split(".")
+        cfg[section][trait] = value
+    with _NBGRADER_LOCK, _scripts_on_path():
+        api = NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
+        result = getattr(api, step)(*args)
+    if not result.get("success"):
+        log = (str(result.get("log", "")) + str(result.get("error", "")))[-4000:]
+        raise NbgraderError(f"nbgrader {step} {' '.join(args)} failed:\n{log}")
+
+
 def generate(name: str, source: Path, root: Path) -> None:
     """Run ``nbgrader generate_assignment`` for ``name`` in the course folder ``root``.
 
@@ -80,17 +128,7 @@ def generate(name: str, source: Path, root: Path) -> None:
     ``root/gradebook.db``.
     """
     shutil.copytree(source / name, root / "source" / name)
-    result = subprocess.run(
-        nbgrader_command("generate_assignment", name, "--force", f"--CourseDirectory.root={root}"),
-        cwd=root,
-        env=with_scripts_on_path(dict(os.environ)),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if result.returncode != 0:
-        log = (result.stdout + result.stderr)[-4000:]
-        raise NbgraderError(f"nbgrader generate_assignment {name} failed:\n{log}")
+    run_in_process("generate_assignment", root, name)
 
 
 def release(
