@@ -460,3 +460,15 @@ def test_course_py_has_a_homework_command():
 
     assert course.EXTRAS["homework"] == "dev"  # nbgrader comes with the dev extra
     assert "homework grade" in course.__doc__
+
+
+def test_whole_run_limit_and_unusable_names_are_recorded(tmp_path, student_versions):
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    (folder / "slow.ipynb").write_bytes(student_versions["hw1"].read_bytes())
+    (folder / "bad name.ipynb").write_bytes(student_versions["hw1"].read_bytes())
+    results = {r.student: r for r in grade("hw1", folder, out=tmp_path / "out", total_timeout=1)}
+    assert results["slow"].status == "not graded"
+    assert "grading stopped after the limit of 1 s for a submission" in results["slow"].notes
+    assert results["bad name"].status == "not graded"
+    assert "not a usable student id" in results["bad name"].notes[0]

@@ -193,7 +193,7 @@ def _read_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str | None
     except (OSError, UnicodeDecodeError) as error:
         return None, f"the file could not be read as UTF-8 text ({error})"
     try:
-        raw = json.loads(text)
+        json.loads(text)
     except json.JSONDecodeError as error:
         return None, f"the file is not valid JSON, so not a notebook ({error})"
     try:
@@ -202,7 +202,6 @@ def _read_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str | None
     except Exception as error:  # nbformat raises several kinds for a malformed notebook
         kind = type(error).__name__
         return None, f"the file is JSON but not a valid notebook ({kind}: {str(error)[:200]})"
-    del raw
     return nb, None
 
 
@@ -218,7 +217,6 @@ def _kernel_env(work: Path) -> dict[str, str]:
         HOME=str(home),
         TMPDIR=str(home / "tmp"),
         MPLCONFIGDIR=str(home / "mpl"),
-        MPLBACKEND="Agg",
         JUPYTER_CONFIG_DIR=str(home / "jupyter"),
         JUPYTER_DATA_DIR=str(home / "jupyter"),
         JUPYTER_RUNTIME_DIR=str(home / "jupyter" / "runtime"),
@@ -346,7 +344,7 @@ def _build(assignment: str, source: Path, cell_timeout: float) -> _Build:
     return _Build(assignment, gradebook, config, released, max_points)
 
 
-def _not_graded(build: _Build, student: str, reason: str, start: float) -> Result:
+def _not_graded(build: _Build, student: str, notes: list[str], start: float) -> Result:
     parts = {part: (0.0, points) for part, points in build.max_points.items()}
     total = sum(build.max_points.values())
     return Result(
@@ -356,7 +354,7 @@ def _not_graded(build: _Build, student: str, reason: str, start: float) -> Resul
         0.0,
         total,
         parts,
-        [reason],
+        notes,
         time.monotonic() - start,
     )
 
@@ -374,10 +372,10 @@ def _grade_one(
     hw = build.assignment
     if not _STUDENT_ID.match(student):
         reason = f"file name {path.name!r} is not a usable student id (letters, digits, _ . -)"
-        return _not_graded(build, student, reason, start)
+        return _not_graded(build, student, [reason], start)
     nb, problem = _read_notebook(path)
     if nb is None:
-        return _not_graded(build, student, f"not graded: {problem}", start)
+        return _not_graded(build, student, [f"not graded: {problem}"], start)
     notes = _changed_cells(build.released, nb) + scan_answer_cells(nb)
 
     work = Path(tempfile.mkdtemp(prefix=f"course-grade-{hw}-{student}-"))
@@ -388,8 +386,8 @@ def _grade_one(
         (root / "gradebook.db").write_bytes(build.gradebook)
         shutil.copyfile(path, submitted / f"{hw}.ipynb")
         env = _kernel_env(work)
-        # nbgrader reads its configuration from the course root; it is written afresh before
-        # each nbgrader run, so nothing the submission wrote there is ever loaded.
+        # nbgrader reads its configuration from the course root. It is loaded before the
+        # submission runs; the later steps run in this process and read no config file.
         config = root / "nbgrader_config.py"
         config.write_text(build.config)
         common = [f"--CourseDirectory.root={root}"]
@@ -404,13 +402,11 @@ def _grade_one(
             notes.append(
                 f"grading stopped after the limit of {total_timeout:g} s for a submission"
             )
-            return _not_graded(build, student, "; ".join(notes), start)
+            return _not_graded(build, student, notes, start)
         if code != 0 or not graded_path.exists():
             tail = " | ".join(line for line in log.strip().splitlines()[-5:])
             notes.append(f"nbgrader autograde failed (exit code {code}): {tail[-600:]}")
-            result = _not_graded(build, student, "; ".join(notes), start)
-            result.notes = notes
-            return result
+            return _not_graded(build, student, notes, start)
         if not (submitted / f"{hw}.ipynb").exists():
             notes.append("the submission deleted files in its working copy while it ran")
         parts = _scores(root, hw, student, build.max_points)
