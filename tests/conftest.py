@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 
 import matplotlib
@@ -12,10 +11,9 @@ import pytest
 # the environment, and they must use Jupyter's inline backend as a student's would.)
 matplotlib.use("Agg")
 
-# Quick mode for the notebook kernels too (they inherit this environment). TensorFlow's logging
-# is deliberately left alone: the notebooks must stay quiet the way a student runs them, through
-# course_lib.setup(), and nbval fails on any stray stderr line.
-os.environ.setdefault("COURSE_QUICK", "1")
+# Quick mode is set for every test run (notebooks included) in the repository's root conftest.py.
+# TensorFlow's logging is deliberately left alone: the notebooks must stay quiet the way a student
+# runs them, through course_lib.setup(), and nbval fails on any stray stderr line.
 
 
 def _online(host: str = "storage.googleapis.com", port: int = 443, timeout: float = 3.0) -> bool:
