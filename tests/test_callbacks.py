@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import keras
 import numpy as np
@@ -175,6 +176,20 @@ def test_dead_relu_dense_exact_fraction():
     monitor = DeadReLUMonitor(_probe((6,)))
     assert monitor.measure(model) == {"hidden": 5 / 16, "relu": 2 / 8}
     assert monitor.last_overall == 7 / 24
+
+
+def test_dead_relu_warns_when_the_network_has_diverged():
+    model = _dense_relu_model()
+    monitor = DeadReLUMonitor(_probe((6,)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        monitor.measure(model)  # a healthy network: no warning
+    kernel, bias = model.get_layer("hidden").get_weights()
+    bias[:] = np.nan
+    model.get_layer("hidden").set_weights([kernel, bias])
+    with pytest.warns(RuntimeWarning, match=r"\['hidden', 'relu'\] produced non-finite"):
+        fractions = monitor.measure(model)
+    assert fractions["hidden"] == 0.0  # nan units are not counted as dead, hence the warning
 
 
 def test_dead_relu_conv_counts_every_position():

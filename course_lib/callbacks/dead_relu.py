@@ -8,6 +8,7 @@ outputs of the chosen layers.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Sequence
 from numbers import Integral
 from typing import Any
@@ -22,9 +23,10 @@ class DeadReLUMonitor(keras.callbacks.Callback):
     """Track the fraction of "dead" ReLU units during training.
 
     A unit is *dead* on the probe batch when its output is exactly 0 for every example in
-    the batch: it never fires, so no gradient flows through it. A unit is every element of a
-    layer's output except the batch axis: one per neuron of a `Dense` layer, one per
-    `(height, width, channel)` position of a `Conv2D` layer.
+    the batch: it never fires, so no gradient flows through it. A diverged network (outputs
+    that are nan or inf) is not "dead": `measure` then warns with a `RuntimeWarning`.
+    A unit is every element of a layer's output except the batch axis: one per neuron of a
+    `Dense` layer, one per `(height, width, channel)` position of a `Conv2D` layer.
 
     The monitor runs the model (in inference mode, `training=False`) on the probe batch once
     when training begins (recorded as epoch 0) and then after every `every`-th epoch, so with
@@ -109,6 +111,20 @@ class DeadReLUMonitor(keras.callbacks.Callback):
         fractions: dict[str, float] = {}
         n_dead = 0
         n_units = 0
+        diverged = [
+            name
+            for name, activation in zip(names, outputs, strict=True)
+            if not np.all(np.isfinite(activation))
+        ]
+        if diverged:
+            warnings.warn(
+                f"Layer(s) {diverged} produced non-finite values (nan or inf) on the probe "
+                "batch: the network has diverged (is the learning rate too high?). A dead "
+                "fraction counts only units that are exactly 0, so it says nothing about the "
+                "diverged units.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
         for name, activation in zip(names, outputs, strict=True):
             dead = np.all(activation == 0, axis=0)
             fractions[name] = float(np.mean(dead)) if dead.size else 0.0
