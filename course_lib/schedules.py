@@ -59,8 +59,8 @@ class CyclicCosine(keras.optimizers.schedules.LearningRateSchedule):
 
     Example:
         >>> schedule = CyclicCosine(max_lr=0.1, cycle_steps=100)
-        >>> float(schedule(0)), round(float(schedule(50)), 4), float(schedule(100))
-        (0.1, 0.05, 0.1)
+        >>> [round(float(schedule(step)), 4) for step in (0, 50, 99, 100)]
+        [0.1, 0.05, 0.0, 0.1]
     """
 
     def __init__(
