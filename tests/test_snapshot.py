@@ -73,9 +73,14 @@ def test_files_reload_and_predict_like_the_snapshots(tmp_path):
     np.testing.assert_allclose(from_files, from_memory, rtol=1e-5, atol=1e-6)
 
 
-def test_files_only():
-    saver = SnapshotSaver(cycle_epochs=1, directory="unused", keep_in_memory=False)
-    assert saver.keep_in_memory is False
+def test_files_only(tmp_path):
+    x, y = _data()
+    model = _model()
+    saver = SnapshotSaver(cycle_epochs=1, directory=tmp_path / "snaps", keep_in_memory=False)
+    model.fit(x, y, batch_size=8, epochs=2, verbose=0, callbacks=[saver])
+    assert saver.snapshots == [] and saver.epochs == [1, 2]
+    assert [p.name for p in saver.paths] == ["snapshot_1.keras", "snapshot_2.keras"]
+    assert all(p.exists() for p in saver.paths)
 
 
 def test_average_is_the_mean_of_the_members_and_weights_are_put_back():
