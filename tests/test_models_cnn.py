@@ -43,8 +43,12 @@ def test_resnet20_has_the_papers_0_27_million_parameters():
     assert len(blocks) == 9
     shapes = [tuple(b.output.shape[1:]) for b in blocks[::3]]
     assert shapes == [(32, 32, 16), (16, 16, 32), (8, 8, 64)]
-    # 1 stem conv + 9 blocks x 2 convs + 1 dense = 20 weight layers
-    assert 1 + 2 * len(blocks) + 1 == 20
+    # 20 weight layers: 1 stem conv + 9 blocks x 2 convs (3x3 kernels) + 1 dense; the two 1x1
+    # projection shortcuts are not counted in the depth.
+    kernels = [tuple(w.shape) for w in model.weights if w.name == "kernel"]
+    assert sum(len(k) == 4 and k[:2] == (3, 3) for k in kernels) == 1 + 2 * 9
+    assert sum(len(k) == 2 for k in kernels) == 1
+    assert len(kernels) == 20 + 2
 
 
 def _trainable(weights) -> int:
