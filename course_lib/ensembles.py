@@ -48,9 +48,9 @@ def average_predictions(
         >>> average_predictions([[[0.9, 0.1]], [[0.3, 0.7]]])
         array([[0.6, 0.4]])
     """
-    if isinstance(predictions, np.ndarray):
-        members = list(predictions)
-    elif isinstance(predictions, Sequence) and not isinstance(predictions, str):
+    if isinstance(predictions, np.ndarray) or (
+        isinstance(predictions, Sequence) and not isinstance(predictions, str)
+    ):
         members = list(predictions)
     else:
         raise ValueError(
