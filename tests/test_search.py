@@ -29,7 +29,11 @@ def test_log_uniform_accepts_a_generator():
     rng = np.random.default_rng(5)
     a = log_uniform(0.1, 10.0, size=3, seed=rng)
     b = log_uniform(0.1, 10.0, size=3, seed=rng)
-    assert not np.array_equal(a, b)
+    assert not np.array_equal(a, b)  # the generator's stream goes on
+    # and it is that generator that is drawn from: the same state gives the same values.
+    again = np.random.default_rng(5)
+    np.testing.assert_array_equal(log_uniform(0.1, 10.0, size=3, seed=again), a)
+    np.testing.assert_array_equal(log_uniform(0.1, 10.0, size=3, seed=again), b)
 
 
 def test_best_region_max_and_min():
