@@ -194,7 +194,9 @@ def test_resnet_learns_a_toy_problem():
 
 def test_resnet_depths():
     assert resnet_depths(20) == [8, 14, 20]
-    assert all((d - 2) % 6 == 0 for d in resnet_depths())
+    depths = resnet_depths()
+    assert depths[0] == 8 and depths[-1] == 110 and len(depths) == 18  # up to ResNet-110
+    assert all((d - 2) % 6 == 0 for d in depths)
 
 
 @pytest.mark.parametrize(
