@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import keras
 
-from course_lib.layers import ACTIVATIONS, ConvBlock
+from course_lib.layers import ACTIVATIONS, ConvBlock, _check_positive_int
 from course_lib.squeeze_excite import SqueezeExcite
 
 __all__ = ["ResidualBlock"]
@@ -65,10 +65,7 @@ class ResidualBlock(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if isinstance(filters, bool) or not isinstance(filters, int) or filters < 1:
-            raise ValueError(
-                f"`filters` must be a positive integer. Received: filters={filters!r}"
-            )
+        filters = _check_positive_int("filters", filters)
         if strides not in (1, 2) or isinstance(strides, bool):
             raise ValueError(f"`strides` must be 1 or 2. Received: strides={strides!r}")
         for name, value in (("shortcut", shortcut), ("batch_norm", batch_norm)):
