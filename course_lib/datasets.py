@@ -52,6 +52,7 @@ import tempfile
 import urllib.parse
 import zipfile
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,7 @@ __all__ = [
     "class_names",
     "data_home",
     "load",
+    "load_first",
     "locate",
 ]
 
@@ -347,6 +349,62 @@ def load(
     x_train = _finish_images(x_train, name, normalize=normalize, channels=channels)
     x_test = _finish_images(x_test, name, normalize=normalize, channels=channels)
     return (x_train, y_train), (x_test, y_test)
+
+
+_DISPLAY_NAMES = {
+    "mnist": "MNIST",
+    "fashion_mnist": "Fashion-MNIST",
+    "cifar10": "CIFAR-10",
+    "digits": "scikit-learn's digits",
+}
+
+
+def load_first(names: Sequence[str], **kwargs: Any) -> tuple[str, tuple[Split, Split]]:
+    """Load the first of ``names`` that is available, and say so when it is not the first.
+
+    A notebook that prefers one dataset but can teach with another (CIFAR-10, else
+    Fashion-MNIST) calls this instead of catching ``DatasetNotAvailableError`` itself. Skipping
+    a dataset is never silent: it prints one line naming what was missing and what is used.
+
+    Args:
+        names: dataset names in order of preference (each one of ``NAMES``, no repeats).
+        **kwargs: passed to ``load`` for whichever dataset is loaded.
+
+    Returns:
+        ``(name, ((x_train, y_train), (x_test, y_test)))`` for the dataset that was loaded.
+
+    Raises:
+        ValueError: ``names`` is empty, repeats a name or holds an unknown one.
+        DatasetNotAvailableError: none of them is available; the message lists every reason.
+
+    Example:
+        >>> name, ((x_train, y_train), (x_test, y_test)) = load_first(
+        ...     ["cifar10", "fashion_mnist"], normalize=True, channels=True, n_train=2000
+        ... )
+    """
+    if isinstance(names, str) or not isinstance(names, Sequence) or not names:
+        raise ValueError(
+            f"`names` must be a non-empty list of dataset names from {list(NAMES)}. "
+            f"Received: names={names!r}"
+        )
+    checked = [_check_name(name) for name in names]
+    if len(set(checked)) != len(checked):
+        raise ValueError(f"`names` must not repeat a dataset. Received: names={list(names)!r}")
+    missing: list[DatasetNotAvailableError] = []
+    for name in checked:
+        try:
+            data = load(name, **kwargs)
+        except DatasetNotAvailableError as error:
+            missing.append(error)
+            continue
+        if missing:
+            skipped = " and ".join(_DISPLAY_NAMES[n] for n in checked[: len(missing)])
+            verb = "is" if len(missing) == 1 else "are"
+            using = _DISPLAY_NAMES[name]
+            print(f"{skipped} {verb} not available on this machine: using {using} instead.")
+        return name, data
+    reasons = "\n".join(f"- {error}" for error in missing)
+    raise DatasetNotAvailableError(f"None of {checked} is available:\n{reasons}")
 
 
 # --------------------------------------------------------------------------------------------

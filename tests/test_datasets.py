@@ -648,3 +648,56 @@ def test_real_mnist_download(tmp_path, monkeypatch):
     assert set(np.unique(y_train)) == set(range(10))
     assert sorted(p.name for p in datasets.data_home().iterdir()) == ["mnist.npz"]
     assert datasets.locate("mnist") == ("keras cache", datasets.data_home() / "mnist.npz")
+
+
+# --------------------------------------------------------------------------------------------
+# load_first: the first available of several, never a silent substitute
+# --------------------------------------------------------------------------------------------
+
+
+def test_load_first_takes_the_first_available_and_says_what_it_skipped(
+    home, system_dir, monkeypatch, capsys
+):
+    monkeypatch.setenv(datasets.OFFLINE_ENV_VAR, "1")  # cifar10 and mnist are not on disk
+    write_fashion(system_dir, seed=3)
+    name, ((x, y), (xt, yt)) = datasets.load_first(
+        ["cifar10", "mnist", "fashion_mnist"], normalize=True, channels=True, n_train=5
+    )
+    assert name == "fashion_mnist"
+    expected = datasets.load("fashion_mnist", normalize=True, channels=True, n_train=5)
+    for got, want in zip((x, y, xt, yt), (*expected[0], *expected[1]), strict=True):
+        np.testing.assert_array_equal(got, want)
+    assert x.shape == (5, 28, 28, 1)
+    assert capsys.readouterr().out == (
+        "CIFAR-10 and MNIST are not available on this machine: using Fashion-MNIST instead.\n"
+    )
+
+
+def test_load_first_is_quiet_when_the_first_is_there(home, system_dir, capsys):
+    write_fashion(system_dir, seed=3)
+    name, _ = datasets.load_first(["fashion_mnist", "digits"])
+    assert name == "fashion_mnist"
+    assert capsys.readouterr().out == ""
+
+
+def test_load_first_lists_every_reason_when_none_is_there(home, system_dir, monkeypatch):
+    monkeypatch.setenv(datasets.OFFLINE_ENV_VAR, "1")
+    with pytest.raises(datasets.DatasetNotAvailableError) as info:
+        datasets.load_first(["cifar10", "fashion_mnist"])
+    message = str(info.value)
+    assert message.startswith("None of ['cifar10', 'fashion_mnist'] is available")
+    assert "'cifar10'" in message and "'fashion_mnist'" in message
+
+
+@pytest.mark.parametrize(
+    ("names", "match"),
+    [
+        ([], "`names` must be a non-empty list"),
+        ("cifar10", "`names` must be a non-empty list"),
+        (["cifar10", "cifar10"], "must not repeat"),
+        (["cifar10", "imagenet"], "imagenet"),
+    ],
+)
+def test_load_first_rejects_bad_names(names, match):
+    with pytest.raises(ValueError, match=match):
+        datasets.load_first(names)
