@@ -8,3 +8,17 @@ the notebooks in full mode under pytest.) The notebook kernels inherit this envi
 import os
 
 os.environ.setdefault("COURSE_QUICK", "1")
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _doctest_names(doctest_namespace):
+    """The names every docstring example may use without importing them: ``np`` and ``keras``
+    (the way the module itself has them)."""
+    import keras
+    import numpy as np
+
+    doctest_namespace["np"] = np
+    doctest_namespace["keras"] = keras
