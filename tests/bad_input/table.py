@@ -60,6 +60,13 @@ NUMPY_TWIN: dict[str, Callable[[Any], Any]] = {
 }
 
 
+# "optional_<kind>": the same bad values but None, which such a parameter accepts.
+for _kind in [k for k, values in BAD.items() if any(v is None for v in values)]:
+    BAD[f"optional_{_kind}"] = [v for v in BAD[_kind] if v is not None]
+    if _kind in NUMPY_TWIN:
+        NUMPY_TWIN[f"optional_{_kind}"] = NUMPY_TWIN[_kind]
+
+
 @dataclasses.dataclass
 class Row:
     """One public callable in the table.
