@@ -10,7 +10,7 @@ import os
 os.environ.setdefault("COURSE_QUICK", "1")
 
 
-import pytest  # noqa: E402
+import pytest
 
 
 @pytest.fixture(autouse=True)

@@ -311,9 +311,7 @@ def string_list(value: Any, name: str, *, allow_empty: bool = True) -> list[str]
     give its letters (``metrics="accuracy"`` means ``["a", "c", ...]``)."""
     if isinstance(value, str):
         _fail(name, f"a list of strings, e.g. [{value!r}], not a bare string", value)
-    if not isinstance(value, (list, tuple)) or not all(
-        isinstance(v, str) and v for v in value
-    ):
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v for v in value):
         _fail(name, "a list of non-empty strings", value)
     if not allow_empty and not value:
         _fail(name, "a non-empty list of strings", value)

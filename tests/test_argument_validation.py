@@ -133,7 +133,9 @@ def test_path_refuses_empty_which_would_mean_the_working_folder():
 
 
 def test_instance_raises_type_error_with_the_class_received():
-    with pytest.raises(TypeError, match="`model` must be a Keras model. Received: model of type str"):
+    with pytest.raises(
+        TypeError, match=r"`model` must be a Keras model\. Received: model of type str"
+    ):
         check.instance("m", "model", (int, float), "a Keras model")
 
 
@@ -167,8 +169,18 @@ def test_optional():
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("1", True), ("TRUE", True), (" yes ", True), ("On", True), ("0", False), ("no", False),
-     ("off", False), ("maybe", False), ("", None), (None, None)],
+    [
+        ("1", True),
+        ("TRUE", True),
+        (" yes ", True),
+        ("On", True),
+        ("0", False),
+        ("no", False),
+        ("off", False),
+        ("maybe", False),
+        ("", None),
+        (None, None),
+    ],
 )
 def test_env_flag(monkeypatch, raw, expected):
     if raw is None:

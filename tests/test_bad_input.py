@@ -13,10 +13,10 @@ import pkgutil
 import re
 
 import pytest
-
-import course_lib
 from bad_input import table
 from bad_input.table import BAD, NUMPY_TWIN, Exempt, Row
+
+import course_lib
 
 # The checks themselves are tested in test_argument_validation.py.
 NOT_IN_TABLE = {"course_lib.argument_validation"}
@@ -105,7 +105,9 @@ def _bad_cases():
         for param, kind in row.params.items():
             values = [*BAD[kind], *row.bad.get(param, ())]
             for i, value in enumerate(values):
-                yield pytest.param(row, param, value, id=f"{row.id}-{param}-{i}-{table.describe(value)}")
+                yield pytest.param(
+                    row, param, value, id=f"{row.id}-{param}-{i}-{table.describe(value)}"
+                )
 
 
 def _twin_cases():
