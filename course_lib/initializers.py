@@ -27,6 +27,8 @@ from collections.abc import Sequence
 
 import keras
 
+from course_lib import argument_validation as check
+
 __all__ = [
     "HeNormal",
     "HeUniform",
@@ -48,11 +50,7 @@ def compute_fans(shape: Sequence[int]) -> tuple[int, int]:
         >>> compute_fans((3, 3, 16, 32))     # 3x3 conv, 16 -> 32 channels
         (144, 288)
     """
-    shape = tuple(shape)
-    if not shape or any(isinstance(d, bool) or not isinstance(d, int) or d < 1 for d in shape):
-        raise ValueError(
-            f"`shape` must be a non-empty sequence of positive integers. Received: shape={shape}"
-        )
+    shape = check.shape(shape, "shape")
     if len(shape) == 1:  # a bias-like vector
         return shape[0], shape[0]
     if len(shape) == 2:
@@ -62,12 +60,27 @@ def compute_fans(shape: Sequence[int]) -> tuple[int, int]:
 
 
 def xavier_variance(fan_in: int, fan_out: int) -> float:
-    """Var(w) = 2 / (fan_in + fan_out) (Glorot & Bengio, 2010)."""
+    """Var(w) = 2 / (fan_in + fan_out) (Glorot & Bengio, 2010).
+
+    Both fans are positive integers, e.g. from ``compute_fans``.
+
+    Example:
+        >>> xavier_variance(300, 100)
+        0.005
+    """
+    fan_in = check.positive_int(fan_in, "fan_in")
+    fan_out = check.positive_int(fan_out, "fan_out")
     return 2.0 / (fan_in + fan_out)
 
 
 def he_variance(fan_in: int) -> float:
-    """Var(w) = 2 / fan_in (He et al., 2015), for ReLU networks."""
+    """Var(w) = 2 / fan_in (He et al., 2015), for ReLU networks.
+
+    Example:
+        >>> he_variance(200)
+        0.01
+    """
+    fan_in = check.positive_int(fan_in, "fan_in")
     return 2.0 / fan_in
 
 
@@ -77,8 +90,7 @@ class _VarianceScaled(keras.initializers.Initializer):
     distribution = "normal"
 
     def __init__(self, seed: int | None = None):
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-            raise ValueError(f"`seed` must be an integer or None. Received: seed={seed!r}")
+        seed = check.seed(seed, "seed")
         self._init_seed = seed
         # Unseeded initializers take a seed from Python's `random`, which
         # `course_lib.setup()` / `keras.utils.set_random_seed()` seed: runs still repeat.
@@ -161,11 +173,13 @@ _BY_NAME = {
 }
 
 
-def get(identifier) -> keras.initializers.Initializer:
+def get(identifier: str | dict | keras.initializers.Initializer) -> keras.initializers.Initializer:
     """An initializer from a course name, a Keras name, a config dict or an instance.
 
     Course names: ``"xavier_normal"``, ``"xavier_uniform"``, ``"he_normal"``, ``"he_uniform"``;
     any other string goes to ``keras.initializers.get`` (e.g. ``"zeros"``, ``"glorot_uniform"``).
+    ``None`` is refused (``keras.initializers.get(None)`` returns None, which a layer would
+    then silently replace by its own default).
 
     Example:
         >>> get("he_normal")
@@ -174,9 +188,14 @@ def get(identifier) -> keras.initializers.Initializer:
     if isinstance(identifier, str) and identifier.lower() in _BY_NAME:
         return _BY_NAME[identifier.lower()]()
     try:
-        return keras.initializers.get(identifier)
-    except (ValueError, TypeError) as error:
+        initializer = None if identifier is None else keras.initializers.get(identifier)
+    except (ValueError, TypeError):
+        initializer = None
+    if initializer is None:
         raise ValueError(
-            f"Unknown initializer: {identifier!r}. Use one of {sorted(_BY_NAME)}, a Keras "
-            "initializer name such as 'glorot_uniform' or 'zeros', or an Initializer instance."
-        ) from error
+            f"Unknown initializer: {identifier!r}. `identifier` must be one of "
+            f"{sorted(_BY_NAME)}, a Keras initializer name such as 'glorot_uniform' or "
+            "'zeros', a config dict or an Initializer instance. "
+            f"Received: identifier={identifier!r}"
+        )
+    return initializer

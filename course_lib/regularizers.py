@@ -14,21 +14,12 @@ without it, so ``course_lib.regularizers.L2(alpha)`` equals ``keras.regularizers
 
 from __future__ import annotations
 
-import math
-
 import keras
 from keras import ops
 
+from course_lib import argument_validation as check
+
 __all__ = ["L1", "L1L2", "L2", "get"]
-
-
-def _check_strength(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"`{name}` must be a non-negative number. Received: {name}={value!r}")
-    value = float(value)
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"`{name}` must be a non-negative number. Received: {name}={value!r}")
-    return value
 
 
 @keras.saving.register_keras_serializable(package="course_lib")
@@ -42,8 +33,8 @@ class L1L2(keras.regularizers.Regularizer):
     formula = "l1 * sum(|w|) + l2 / 2 * sum(w**2)"
 
     def __init__(self, l1: float = 0.0, l2: float = 0.0):
-        self.l1 = _check_strength("l1", l1)
-        self.l2 = _check_strength("l2", l2)
+        self.l1 = check.non_negative_number(l1, "l1")
+        self.l2 = check.non_negative_number(l2, "l2")
 
     def __call__(self, x):
         penalty = ops.convert_to_tensor(0.0, dtype=x.dtype)
@@ -68,7 +59,7 @@ class L1(L1L2):
     formula = "alpha * sum(|w|)"
 
     def __init__(self, alpha: float = 0.01):
-        self.alpha = _check_strength("alpha", alpha)
+        self.alpha = check.non_negative_number(alpha, "alpha")
         super().__init__(l1=self.alpha)
 
     def get_config(self) -> dict:
@@ -86,7 +77,7 @@ class L2(L1L2):
     formula = "alpha / 2 * sum(w**2)"
 
     def __init__(self, alpha: float = 0.01):
-        self.alpha = _check_strength("alpha", alpha)
+        self.alpha = check.non_negative_number(alpha, "alpha")
         super().__init__(l2=self.alpha)
 
     def get_config(self) -> dict:
@@ -100,8 +91,8 @@ def get(l1: float = 0.0, l2: float = 0.0) -> keras.regularizers.Regularizer | No
         >>> get(l2=1e-4)
         <...L2 object at ...>
     """
-    l1 = _check_strength("l1", l1)
-    l2 = _check_strength("l2", l2)
+    l1 = check.non_negative_number(l1, "l1")
+    l2 = check.non_negative_number(l2, "l2")
     if l1 and l2:
         return L1L2(l1=l1, l2=l2)
     if l1:

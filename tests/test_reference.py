@@ -106,7 +106,7 @@ def test_relu_gradient_at_zero_is_zero_like_tf():
 
 @pytest.mark.parametrize("alpha", [-0.1, float("nan"), "0.1", True])
 def test_leaky_relu_rejects_bad_alpha(alpha):
-    with pytest.raises(ValueError, match="`alpha` must be a finite non-negative number"):
+    with pytest.raises(ValueError, match="`alpha` must be a non-negative number"):
         ref.leaky_relu(Z, alpha=alpha)
     with pytest.raises(ValueError, match="`alpha`"):
         ref.leaky_relu_grad(Z, alpha=alpha)
@@ -144,7 +144,7 @@ def test_neuron_rejects_bad_arguments():
         ref.neuron_forward(x, np.ones((3, 1)), 0.0)
     with pytest.raises(ValueError, match=r"`x` must have shape \(D,\) or \(N, D\)"):
         ref.neuron_forward(np.ones((2, 2, 3)), w, 0.0)
-    with pytest.raises(ValueError, match="`b` must be a single number"):
+    with pytest.raises(ValueError, match="`b` must be a finite number"):
         ref.neuron_forward(x, w, np.ones(3))
 
 
@@ -317,7 +317,7 @@ def test_losses_reject_bad_labels():
     with pytest.raises(ValueError, match=r"same shape as `scores`"):
         ref.binary_hinge_loss(np.zeros(3), np.ones(4))
     for margin in (-1.0, "1"):
-        with pytest.raises(ValueError, match="`margin` must be a finite non-negative number"):
+        with pytest.raises(ValueError, match="`margin` must be a non-negative number"):
             ref.binary_hinge_loss(np.zeros(3), np.ones(3), margin=margin)
         with pytest.raises(ValueError, match="`margin`"):
             ref.multiclass_hinge_loss(scores, [0, 1, 2], margin=margin)
@@ -368,7 +368,7 @@ def test_gradient_check_rejects_bad_arguments():
         ref.numerical_gradient(np.sum, x.astype(np.float32))
     with pytest.raises(ValueError, match=r"`x` must be a float64 NumPy array.*list"):
         ref.numerical_gradient(np.sum, [1.0, 2.0])
-    with pytest.raises(ValueError, match=r"`h` must be a finite positive number\. Received: h=0"):
+    with pytest.raises(ValueError, match=r"`h` must be a positive number\. Received: h=0"):
         ref.numerical_gradient(np.sum, x, h=0)
     with pytest.raises(ValueError, match=r"`f` must return a scalar.*shape \(3,\)"):
         ref.numerical_gradient(lambda v: v * 2, x)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from course_lib.reference import _checks
+from course_lib import argument_validation as check
 
 
 def sigmoid(z: ArrayLike) -> np.ndarray:
@@ -29,7 +29,7 @@ def sigmoid(z: ArrayLike) -> np.ndarray:
         >>> sigmoid([-1000.0, 0.0, 2.0]).round(4)
         array([0.    , 0.5   , 0.8808])
     """
-    z = _checks.float_array(z, "z")
+    z = check.float_array(z, "z")
     e = np.exp(-np.abs(z))
     # astype: NumPy < 2 promotes a float32 scalar to float64 here; keep the input's precision.
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype, copy=False)
@@ -55,7 +55,7 @@ def tanh_grad(z: ArrayLike) -> np.ndarray:
         >>> tanh_grad([0.0, 0.5]).round(4)
         array([1.    , 0.7864])
     """
-    t = np.tanh(_checks.float_array(z, "z"))
+    t = np.tanh(check.float_array(z, "z"))
     return 1.0 - t**2
 
 
@@ -66,7 +66,7 @@ def relu(z: ArrayLike) -> np.ndarray:
         >>> relu([-2.0, 0.0, 3.0])
         array([0., 0., 3.])
     """
-    z = _checks.float_array(z, "z")
+    z = check.float_array(z, "z")
     return np.maximum(z, 0.0)
 
 
@@ -79,7 +79,7 @@ def relu_grad(z: ArrayLike) -> np.ndarray:
         >>> relu_grad([-2.0, 0.0, 3.0])
         array([0., 0., 1.])
     """
-    z = _checks.float_array(z, "z")
+    z = check.float_array(z, "z")
     return (z > 0).astype(z.dtype)
 
 
@@ -97,8 +97,8 @@ def leaky_relu(z: ArrayLike, alpha: float = 0.01) -> np.ndarray:
         >>> leaky_relu([-2.0, 3.0], alpha=0.1)
         array([-0.2,  3. ])
     """
-    alpha = _checks.non_negative_number(alpha, "alpha")
-    z = _checks.float_array(z, "z")
+    alpha = check.non_negative_number(alpha, "alpha")
+    z = check.float_array(z, "z")
     return np.where(z > 0, z, alpha * z)
 
 
@@ -109,6 +109,6 @@ def leaky_relu_grad(z: ArrayLike, alpha: float = 0.01) -> np.ndarray:
         >>> leaky_relu_grad([-2.0, 0.0, 3.0], alpha=0.1)
         array([0.1, 0.1, 1. ])
     """
-    alpha = _checks.non_negative_number(alpha, "alpha")
-    z = _checks.float_array(z, "z")
+    alpha = check.non_negative_number(alpha, "alpha")
+    z = check.float_array(z, "z")
     return np.where(z > 0, 1.0, alpha).astype(z.dtype)

@@ -15,7 +15,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from course_lib.reference import _checks
+from course_lib import argument_validation as check
+from course_lib.reference import _cache
 
 
 def conv_output_size(n: int, k: int, stride: int = 1, padding: int = 0) -> int:
@@ -41,10 +42,10 @@ def conv_output_size(n: int, k: int, stride: int = 1, padding: int = 0) -> int:
         ...
         ValueError: kernel_size=3 with stride=3 and padding=0 does not fit input size 7: (7 - 3 + 2*0)/3 + 1 = 2.33 is not an integer
     """  # noqa: E501
-    n = _checks.positive_int(n, "n")
-    k = _checks.positive_int(k, "k")
-    stride = _checks.positive_int(stride, "stride")
-    padding = _checks.non_negative_int(padding, "padding")
+    n = check.positive_int(n, "n")
+    k = check.positive_int(k, "k")
+    stride = check.positive_int(stride, "stride")
+    padding = check.non_negative_int(padding, "padding")
 
     span = n - k + 2 * padding
     value = span / stride + 1
@@ -69,7 +70,7 @@ def same_padding(k: int) -> int:
         >>> same_padding(3), same_padding(5)
         (1, 2)
     """
-    k = _checks.positive_int(k, "k")
+    k = check.positive_int(k, "k")
     if k % 2 == 0:
         raise ValueError(
             "`k` must be odd: 'same' padding (k - 1)/2 is a whole number only for an odd "
@@ -94,25 +95,10 @@ def conv_param_count(k: int | tuple[int, int], in_channels: int, filters: int) -
         >>> conv_param_count((1, 3), in_channels=2, filters=4)
         28
     """
-    kh, kw = _kernel_pair(k)
-    in_channels = _checks.positive_int(in_channels, "in_channels")
-    filters = _checks.positive_int(filters, "filters")
+    kh, kw = check.int_pair(k, "k")
+    in_channels = check.positive_int(in_channels, "in_channels")
+    filters = check.positive_int(filters, "filters")
     return (kh * kw * in_channels + 1) * filters
-
-
-def _kernel_pair(k: object) -> tuple[int, int]:
-    if _checks.is_int(k):
-        k = (k, k)
-    if not (
-        isinstance(k, (tuple, list))
-        and len(k) == 2
-        and all(_checks.is_int(v) and v >= 1 for v in k)
-    ):
-        raise ValueError(
-            f"`k` must be a positive integer or a pair of positive integers (kh, kw). "
-            f"Received: k={k!r}"
-        )
-    return int(k[0]), int(k[1])
 
 
 def conv2d_forward(
@@ -140,19 +126,16 @@ def conv2d_forward(
         >>> out.shape, out[0, 0, 0].tolist()
         ((1, 3, 3, 2), [9.0, 10.0])
     """
-    x = _checks.float_array(x, "x")
-    w = _checks.float_array(w, "w")
-    b = _checks.float_array(b, "b")
-    _checks.ndim(x, 4, "x", "(N, H, W, C)")
-    _checks.ndim(w, 4, "w", "(KH, KW, C, F)")
-    _checks.ndim(b, 1, "b", "(F,)")
+    x = check.float_array(x, "x", ndim=4, layout="(N, H, W, C)")
+    w = check.float_array(w, "w", ndim=4, layout="(KH, KW, C, F)")
+    b = check.float_array(b, "b", ndim=1, layout="(F,)")
     if isinstance(padding, str):
         raise ValueError(
             "`padding` must be a non-negative integer (for 'same' use padding=same_padding(k))."
             f" Received: padding={padding!r}"
         )
-    stride = _checks.positive_int(stride, "stride")
-    padding = _checks.non_negative_int(padding, "padding")
+    stride = check.positive_int(stride, "stride")
+    padding = check.non_negative_int(padding, "padding")
     n, h, wd, c = x.shape
     kh, kw, kc, f = w.shape
     if kc != c:
@@ -204,8 +187,8 @@ def conv2d_backward(dout: ArrayLike, cache: tuple) -> tuple[np.ndarray, np.ndarr
         >>> dx[0, :, :, 0].tolist()[0], dw.shape, db.tolist()
         ([1.0, 2.0, 2.0, 1.0], (3, 3, 1, 1), [4.0])
     """
-    x_pad, w, stride, padding, x_shape = cache
-    dout = _checks.float_array(dout, "dout")
+    x_pad, w, stride, padding, x_shape = _cache.unpack(cache, "conv2d_forward", 5)
+    dout = check.float_array(dout, "dout")
     kh, kw, _, f = w.shape
     n, h, wd, _ = x_shape
     h_out = (x_pad.shape[1] - kh) // stride + 1

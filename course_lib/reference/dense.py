@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from course_lib.reference import _checks
+from course_lib import argument_validation as check
+from course_lib.reference import _cache
 
 
 def dense_forward(
@@ -30,12 +31,9 @@ def dense_forward(
         >>> out.shape
         (2, 4)
     """
-    x = _checks.float_array(x, "x")
-    W = _checks.float_array(W, "W")
-    b = _checks.float_array(b, "b")
-    _checks.ndim(x, 2, "x", "(N, D)")
-    _checks.ndim(W, 2, "W", "(D, M)")
-    _checks.ndim(b, 1, "b", "(M,)")
+    x = check.float_array(x, "x", ndim=2, layout="(N, D)")
+    W = check.float_array(W, "W", ndim=2, layout="(D, M)")
+    b = check.float_array(b, "b", ndim=1, layout="(M,)")
     if x.shape[1] != W.shape[0]:
         raise ValueError(
             "Shapes of `x` and `W` do not match: x is (N, D), so W must be (D, M). "
@@ -75,8 +73,8 @@ def dense_backward(
         >>> dx.shape, dW.shape, db.tolist()
         ((2, 3), (3, 4), [2.0, 2.0, 2.0, 2.0])
     """
-    x, W = cache
-    dout = _checks.float_array(dout, "dout")
+    x, W = _cache.unpack(cache, "dense_forward", 2)
+    dout = check.float_array(dout, "dout")
     expected = (x.shape[0], W.shape[1])
     if dout.shape != expected:
         raise ValueError(

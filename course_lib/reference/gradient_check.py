@@ -3,10 +3,16 @@
 Typical use: wrap the forward pass into a scalar function of one array, for instance
 ``f = lambda W: np.sum(dense_forward(x, W, b)[0] * dout)``, whose gradient with respect to
 ``W`` is exactly what ``dense_backward(dout, cache)`` returns as ``dW``; then
+``gradient_check(f, W, dW)`` should be around 1e-8 or smaller in float64. An error near 1
+means the backward pass is wrong.
 
-    >>> error = gradient_check(f, W, dW)          # doctest: +SKIP
-
-should be around 1e-8 or smaller in float64. An error near 1 means the backward pass is wrong.
+Example:
+    >>> from course_lib.reference import dense_backward, dense_forward
+    >>> x, W, b = np.arange(6.0).reshape(2, 3), np.full((3, 4), 0.5), np.zeros(4)
+    >>> dout = np.ones((2, 4))
+    >>> _, dW, _ = dense_backward(dout, dense_forward(x, W, b)[1])
+    >>> gradient_check(lambda W: np.sum(dense_forward(x, W, b)[0] * dout), W, dW) < 1e-8
+    True
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike
 
-from course_lib.reference import _checks
+from course_lib import argument_validation as check
 
 # Floor of the denominator in ``relative_error``: two entries that are both (almost) zero
 # are compared by their absolute difference relative to this value instead of 0/0.
@@ -49,17 +55,9 @@ def numerical_gradient(
         >>> numerical_gradient(lambda v: np.sum(v**2), x).round(6)
         array([2., 4.])
     """
-    if not callable(f):
-        raise ValueError(f"`f` must be a callable returning a scalar. Received: f={f!r}")
-    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
-        dtype = getattr(x, "dtype", type(x).__name__)
-        raise ValueError(
-            "`x` must be a float64 NumPy array (it is changed in place, and in lower "
-            f"precision the step h drowns in rounding error). Received: x of type {dtype}"
-        )
-    if not x.flags.writeable:
-        raise ValueError("`x` must be a writeable array; it is changed in place and restored.")
-    h = _checks.positive_number(h, "h")
+    f = _scalar_function(f, "f")
+    x = _writeable_float64(x, "x")
+    h = check.positive_number(h, "h")
 
     grad = np.zeros_like(x)
     for idx in np.ndindex(x.shape):
@@ -73,6 +71,29 @@ def numerical_gradient(
             x[idx] = original
         grad[idx] = (f_plus - f_minus) / (2.0 * h)
     return grad
+
+
+# TODO(validation): candidate for argument_validation (a `callable` check).
+def _scalar_function(f: object, name: str) -> Callable[[np.ndarray], float]:
+    if not callable(f):
+        raise ValueError(f"`{name}` must be a callable returning a scalar. Received: {name}={f!r}")
+    return f
+
+
+def _writeable_float64(x: object, name: str) -> np.ndarray:
+    """The array that ``numerical_gradient`` changes in place: float64, writeable, not empty."""
+    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
+        dtype = getattr(x, "dtype", type(x).__name__)
+        raise ValueError(
+            f"`{name}` must be a float64 NumPy array (it is changed in place, and in lower "
+            f"precision the step h drowns in rounding error). Received: {name} of type {dtype}"
+        )
+    if not x.flags.writeable:
+        raise ValueError(
+            f"`{name}` must be a writeable array; it is changed in place and restored."
+        )
+    check.non_empty(x, name)
+    return x
 
 
 def _scalar(value: object) -> float:
@@ -95,14 +116,12 @@ def relative_error(a: ArrayLike, b: ArrayLike) -> float:
         >>> round(relative_error([1.0, 0.0], [1.1, 0.0]), 4)
         0.0476
     """
-    a = _checks.float_array(a, "a")
-    b = _checks.float_array(b, "b")
+    a = check.float_array(a, "a")
+    b = check.float_array(b, "b")
     if a.shape != b.shape:
         raise ValueError(
             f"`a` and `b` must have the same shape. Received: a.shape={a.shape}, b.shape={b.shape}"
         )
-    if a.size == 0:
-        return 0.0
     denominator = np.maximum(np.abs(a) + np.abs(b), _DENOMINATOR_FLOOR)
     return float(np.max(np.abs(a - b) / denominator))
 
@@ -131,8 +150,10 @@ def gradient_check(
         >>> gradient_check(lambda v: np.sum(v**2), x, x) > 0.1     # missing factor 2
         True
     """
-    analytic_grad = np.asarray(analytic_grad)
-    if isinstance(x, np.ndarray) and analytic_grad.shape != x.shape:
+    f = _scalar_function(f, "f")
+    x = _writeable_float64(x, "x")
+    analytic_grad = check.float_array(analytic_grad, "analytic_grad")
+    if analytic_grad.shape != x.shape:
         raise ValueError(
             "`analytic_grad` must have the shape of `x`. "
             f"Received: x.shape={x.shape}, analytic_grad.shape={analytic_grad.shape}"

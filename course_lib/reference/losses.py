@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from course_lib.reference import _checks
+from course_lib import argument_validation as check
 from course_lib.reference.activations import sigmoid
 
 
@@ -31,14 +31,10 @@ def softmax(z: ArrayLike, axis: int = -1) -> np.ndarray:
         array([[0.09 , 0.245, 0.665],
                [0.333, 0.333, 0.333]])
     """
-    z = _checks.float_array(z, "z")
+    z = check.float_array(z, "z")
     if z.ndim == 0:
         raise ValueError(f"`z` must have at least one axis. Received: z={z!r}")
-    if not _checks.is_int(axis) or not -z.ndim <= axis < z.ndim:
-        raise ValueError(
-            f"`axis` must be an integer in [-{z.ndim}, {z.ndim - 1}] for an input with "
-            f"{z.ndim} axes. Received: axis={axis!r}"
-        )
+    axis = check.integer(axis, "axis", minimum=-z.ndim, maximum=z.ndim - 1)
     shifted = z - z.max(axis=axis, keepdims=True)
     e = np.exp(shifted)
     return e / e.sum(axis=axis, keepdims=True)
@@ -67,9 +63,7 @@ def _integer_labels(y: ArrayLike, n: int, num_classes: int) -> np.ndarray:
 
 
 def _scores_2d(scores: ArrayLike) -> np.ndarray:
-    scores = _checks.float_array(scores, "scores")
-    _checks.ndim(scores, 2, "scores", "(N, C)")
-    return scores
+    return check.float_array(scores, "scores", ndim=2, layout="(N, C)")
 
 
 def softmax_cross_entropy(scores: ArrayLike, y: ArrayLike) -> tuple[float, np.ndarray]:
@@ -141,11 +135,9 @@ def binary_cross_entropy(logits: ArrayLike, y: ArrayLike) -> tuple[float, np.nda
         >>> round(loss, 4), dlogits.tolist()
         (0.3466, [-0.25, 0.0])
     """
-    z = _checks.float_array(logits, "logits")
+    z = check.float_array(logits, "logits")
     y_arr = np.asarray(y)
     _same_shape(z, y_arr, "logits")
-    if z.size == 0:
-        raise ValueError(f"`logits` must not be empty. Received: logits.shape={z.shape}")
     if not np.all((y_arr == 0) | (y_arr == 1)):
         raise ValueError(
             "`y` must hold binary labels, 0 or 1. "
@@ -183,12 +175,10 @@ def binary_hinge_loss(
         >>> loss, dscores.round(4).tolist()
         (0.8333333333333334, [0.0, -0.3333, -0.3333])
     """
-    margin = _checks.non_negative_number(margin, "margin")
-    s = _checks.float_array(scores, "scores")
+    margin = check.non_negative_number(margin, "margin")
+    s = check.float_array(scores, "scores")
     y_arr = np.asarray(y)
     _same_shape(s, y_arr, "scores")
-    if s.size == 0:
-        raise ValueError(f"`scores` must not be empty. Received: scores.shape={s.shape}")
     if not np.all((y_arr == -1) | (y_arr == 1)):
         raise ValueError(
             "`y` must hold labels -1 or +1 (convert 0/1 labels with 2 * y - 1). "
@@ -229,7 +219,7 @@ def multiclass_hinge_loss(
         >>> loss, dscores.tolist()
         (0.5, [[-1.0, 1.0, 0.0]])
     """
-    margin = _checks.non_negative_number(margin, "margin")
+    margin = check.non_negative_number(margin, "margin")
     scores = _scores_2d(scores)
     n, c = scores.shape
     y = _integer_labels(y, n, c)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from numpy.typing import ArrayLike
 
-from course_lib.reference import _checks
+from course_lib import argument_validation as check
 from course_lib.reference.activations import relu, sigmoid
 
 _ACTIVATIONS = {
@@ -26,7 +24,7 @@ def neuron_forward(
     Args:
         x: one example of shape (D,) or a batch of shape (N, D).
         w: weights, shape (D,).
-        b: bias, a number.
+        b: bias, a finite number.
         activation: one of "sigmoid", "tanh", "relu", "linear".
 
     Returns:
@@ -38,14 +36,9 @@ def neuron_forward(
         >>> neuron_forward([[1.0, 2.0], [2.0, 0.0]], w=[0.5, -0.25], b=1.0, activation="relu")
         array([1., 2.])
     """
-    if activation not in _ACTIVATIONS:
-        raise ValueError(
-            f"`activation` must be one of {list(_ACTIVATIONS)}. "
-            f"Received: activation={activation!r}"
-        )
-    x = _checks.float_array(x, "x")
-    w = _checks.float_array(w, "w")
-    _checks.ndim(w, 1, "w", "(D,)")
+    activation = check.one_of(activation, "activation", _ACTIVATIONS)
+    x = check.float_array(x, "x")
+    w = check.float_array(w, "w", ndim=1, layout="(D,)")
     if x.ndim not in (1, 2):
         raise ValueError(f"`x` must have shape (D,) or (N, D). Received: x.shape={x.shape}")
     if x.shape[-1] != w.shape[0]:
@@ -53,12 +46,9 @@ def neuron_forward(
             "The last axis of `x` must match the length of `w`. "
             f"Received: x.shape={x.shape}, w.shape={w.shape}"
         )
-    if (
-        isinstance(b, (bool, np.bool_))
-        or not isinstance(b, (numbers.Real, np.ndarray))
-        or (np.ndim(b) != 0)
-    ):
-        raise ValueError(f"`b` must be a single number. Received: b={b!r}")
+    if isinstance(b, np.ndarray) and b.ndim == 0:
+        b = b[()]  # a 0-D array holds one number
+    b = check.number(b, "b")
 
     z = x @ w + b
     a = _ACTIVATIONS[activation](z)

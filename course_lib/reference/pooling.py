@@ -11,18 +11,17 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from course_lib.reference import _checks
+from course_lib import argument_validation as check
+from course_lib.reference import _cache
 from course_lib.reference.conv import conv_output_size
 
 
 def _pool_setup(x: ArrayLike, pool_size: int, stride: int | None):
-    x = _checks.float_array(x, "x")
-    _checks.ndim(x, 4, "x", "(N, H, W, C)")
-    pool_size = _checks.positive_int(pool_size, "pool_size")
+    x = check.float_array(x, "x", ndim=4, layout="(N, H, W, C)")
+    pool_size = check.positive_int(pool_size, "pool_size")
+    stride = check.optional(check.positive_int, stride, "stride")
     if stride is None:
         stride = pool_size
-    else:
-        stride = _checks.positive_int(stride, "stride")
     h_out = conv_output_size(x.shape[1], pool_size, stride)
     w_out = conv_output_size(x.shape[2], pool_size, stride)
     return x, pool_size, stride, h_out, w_out
@@ -41,7 +40,7 @@ def _window_offsets(pool_size: int, stride: int, h_out: int, w_out: int):
 
 
 def _check_dout(dout: ArrayLike, expected: tuple[int, ...]) -> np.ndarray:
-    dout = _checks.float_array(dout, "dout")
+    dout = check.float_array(dout, "dout")
     if dout.shape != expected:
         raise ValueError(
             "`dout` must have the shape of the forward output (N, H_out, W_out, C) = "
@@ -105,7 +104,7 @@ def maxpool_backward(dout: ArrayLike, cache: tuple) -> np.ndarray:
         >>> maxpool_backward(np.ones((1, 1, 1, 1)), cache)[0, :, :, 0].tolist()
         [[0.0, 0.0], [1.0, 0.0]]
     """
-    x_shape, switches, pool_size, stride = cache
+    x_shape, switches, pool_size, stride = _cache.unpack(cache, "maxpool_forward", 4)
     dout = _check_dout(dout, switches.shape)
     h_out, w_out = switches.shape[1:3]
     dx = np.zeros(x_shape, dtype=dout.dtype)
@@ -151,7 +150,7 @@ def avgpool_backward(dout: ArrayLike, cache: tuple) -> np.ndarray:
         >>> avgpool_backward(np.ones((1, 1, 1, 1)), cache)[0, :, :, 0].tolist()
         [[0.25, 0.25], [0.25, 0.25]]
     """
-    x_shape, pool_size, stride = cache
+    x_shape, pool_size, stride = _cache.unpack(cache, "avgpool_forward", 3)
     n, h, w, c = x_shape
     h_out = (h - pool_size) // stride + 1
     w_out = (w - pool_size) // stride + 1
