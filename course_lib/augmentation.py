@@ -18,26 +18,36 @@ also run on the GPU with everything else.
 from __future__ import annotations
 
 import itertools
-import math
 
 import keras
+
+from course_lib import argument_validation as check
 
 __all__ = ["FLIP_MODES", "for_digits", "for_natural_images", "pipeline"]
 
 FLIP_MODES = ("horizontal", "vertical", "horizontal_and_vertical")
 
 
-def _check_factor(name: str, value, upper: float = 1.0) -> float:
+def _value_range(value_range) -> tuple[float, float]:
+    """A pair of finite numbers (low, high) with low < high."""
+    # TODO(validation): candidate for argument_validation (an increasing pair of numbers)
     if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float))
-        or not math.isfinite(value)
-        or not 0.0 <= value < upper
+        not isinstance(value_range, (tuple, list))
+        or len(value_range) != 2
+        or not all(check.is_number(v) for v in value_range)
     ):
         raise ValueError(
-            f"`{name}` must be a number in [0, {upper:g}). Received: {name}={value!r}"
+            "`value_range` must be a pair (low, high) of numbers with low < high. "
+            f"Received: value_range={value_range!r}"
         )
-    return float(value)
+    low = check.number(value_range[0], "value_range")
+    high = check.number(value_range[1], "value_range")
+    if not low < high:
+        raise ValueError(
+            "`value_range` must be a pair (low, high) of numbers with low < high. "
+            f"Received: value_range={value_range!r}"
+        )
+    return (low, high)
 
 
 def pipeline(
@@ -71,28 +81,16 @@ def pipeline(
         >>> augment = pipeline(flip="horizontal", translation=0.1, contrast=0.2)
         >>> model = keras.Sequential([keras.Input((32, 32, 3)), augment, keras.layers.Flatten()])
     """
-    if flip is not None and flip not in FLIP_MODES:
-        raise ValueError(
-            f"`flip` must be None or one of {list(FLIP_MODES)}. Received: flip={flip!r}"
-        )
-    rotation = _check_factor("rotation", rotation)
-    translation = _check_factor("translation", translation)
-    zoom = _check_factor("zoom", zoom)
-    contrast = _check_factor("contrast", contrast)
-    brightness = _check_factor("brightness", brightness)
-    noise = _check_factor("noise", noise, upper=math.inf)
-    if (
-        not isinstance(value_range, (tuple, list))
-        or len(value_range) != 2
-        or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value_range)
-        or not value_range[0] < value_range[1]
-    ):
-        raise ValueError(
-            "`value_range` must be a pair (low, high) with low < high. "
-            f"Received: value_range={value_range!r}"
-        )
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise ValueError(f"`seed` must be an integer or None. Received: seed={seed!r}")
+    flip = check.optional(check.one_of, flip, "flip", choices=FLIP_MODES)
+    rotation = check.fraction(rotation, "rotation")
+    translation = check.fraction(translation, "translation")
+    zoom = check.fraction(zoom, "zoom")
+    contrast = check.fraction(contrast, "contrast")
+    brightness = check.fraction(brightness, "brightness")
+    noise = check.non_negative_number(noise, "noise")
+    value_range = _value_range(value_range)
+    seed = check.seed(seed)
+    name = check.string(name, "name")
 
     seeds = itertools.count(seed) if seed is not None else itertools.repeat(None)
     fill = {"fill_mode": "constant", "fill_value": float(value_range[0])}
@@ -109,13 +107,11 @@ def pipeline(
         layers.append(keras.layers.RandomZoom(zoom, seed=next(seeds), **fill))
     if contrast:
         layers.append(
-            keras.layers.RandomContrast(contrast, value_range=tuple(value_range), seed=next(seeds))
+            keras.layers.RandomContrast(contrast, value_range=value_range, seed=next(seeds))
         )
     if brightness:
         layers.append(
-            keras.layers.RandomBrightness(
-                brightness, value_range=tuple(value_range), seed=next(seeds)
-            )
+            keras.layers.RandomBrightness(brightness, value_range=value_range, seed=next(seeds))
         )
     if noise:
         layers.append(keras.layers.GaussianNoise(noise, seed=next(seeds)))
@@ -139,7 +135,7 @@ def for_digits(
     Example:
         >>> augment = for_digits(seed=0)
     """
-    if rotation > 0.1:
+    if check.fraction(rotation, "rotation") > 0.1:
         raise ValueError(
             "`rotation` above 0.1 (36 degrees) starts to turn one digit into another (6 and 9). "
             f"Received: rotation={rotation!r}"

@@ -8,7 +8,7 @@ accelerator with everything else, and is active only while training.
 Example:
     >>> lenet5().count_params()
     61706
-    >>> resnet(20).count_params()  # ResNet-20 for CIFAR-10, "0.27M" in He et al. (2015)
+    >>> resnet(depth=20).count_params()  # ResNet-20 for CIFAR-10, "0.27M" in He et al. (2015)
     274042
 """
 
@@ -16,43 +16,67 @@ from __future__ import annotations
 
 import keras
 
-from course_lib.layers import ACTIVATIONS, ConvBlock, DenseBlock
+from course_lib import argument_validation as check
+from course_lib.layers import ACTIVATIONS, ConvBlock, DenseBlock, _require_channels_last
 from course_lib.residual import ResidualBlock
 
 __all__ = ["lenet5", "resnet", "resnet_depths", "vgg"]
 
 
-def _check_input_shape(input_shape) -> None:
+def _input_shape(input_shape, builder: str, *, min_size: int, why: str) -> tuple[int, int, int]:
+    _require_channels_last(builder)
+    input_shape = check.shape(
+        input_shape,
+        "input_shape",
+        length=3,
+        layout="(height, width, channels) of positive integers",
+    )
+    if min(input_shape[:2]) < min_size:
+        raise ValueError(
+            f"{why}, so `input_shape` needs at least {min_size}x{min_size} pixels. "
+            f"Received: input_shape={input_shape}"
+        )
+    return input_shape
+
+
+def _common(num_classes, batch_norm, l2, augmentation, name, *, optional_name=False) -> dict:
+    """The arguments every builder shares, checked."""
+    return {
+        "num_classes": check.integer(num_classes, "num_classes", minimum=2),
+        "batch_norm": check.boolean(batch_norm, "batch_norm"),
+        "l2": check.non_negative_number(l2, "l2"),
+        "augmentation": check.optional(
+            check.instance,
+            augmentation,
+            "augmentation",
+            types=keras.layers.Layer,
+            what="None or a Keras layer (see course_lib.augmentation)",
+        ),
+        "name": (
+            check.optional(check.string, name, "name")
+            if optional_name
+            else check.string(name, "name")
+        ),
+    }
+
+
+def _positive_ints(value, name: str, what: str, *, length: int | None = None) -> tuple:
+    """A sequence of positive integers (of ``length`` entries if given), as a tuple."""
+    # TODO(validation): candidate for argument_validation
     if (
-        not isinstance(input_shape, (tuple, list))
-        or len(input_shape) != 3
-        or any(isinstance(d, bool) or not isinstance(d, int) or d < 1 for d in input_shape)
+        not isinstance(value, (tuple, list))
+        or (length is not None and len(value) != length)
+        or not all(check.is_int(v) and v >= 1 for v in value)
     ):
-        raise ValueError(
-            f"`input_shape` must be (height, width, channels) of positive integers. "
-            f"Received: input_shape={input_shape!r}"
-        )
+        raise ValueError(f"`{name}` must be {what}. Received: {name}={value!r}")
+    return tuple(int(v) for v in value)
 
 
-def _check_num_classes(num_classes) -> None:
-    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2:
-        raise ValueError(
-            f"`num_classes` must be an integer >= 2. Received: num_classes={num_classes!r}"
-        )
-
-
-def _check_rate(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value < 1.0:
-        raise ValueError(f"`{name}` must be a number in [0, 1). Received: {name}={value!r}")
-    return float(value)
-
-
-def _check_augmentation(augmentation) -> None:
-    if augmentation is not None and not isinstance(augmentation, keras.layers.Layer):
-        raise TypeError(
-            "`augmentation` must be None or a Keras layer (see course_lib.augmentation). "
-            f"Received: augmentation={augmentation!r}"
-        )
+def _stages(stages) -> tuple[tuple[int, int], ...]:
+    what = "a non-empty sequence of (filters, convs) pairs of positive integers"
+    if not isinstance(stages, (tuple, list)) or not stages:
+        raise ValueError(f"`stages` must be {what}. Received: stages={stages!r}")
+    return tuple(_positive_ints(stage, "stages", what, length=2) for stage in stages)
 
 
 def _classifier(num_classes: int) -> keras.layers.Dense:
@@ -99,24 +123,21 @@ def lenet5(
         >>> model.count_params()
         61706
     """
-    _check_input_shape(input_shape)
-    if min(input_shape[:2]) < 10:
-        raise ValueError(
-            "LeNet-5 needs images of at least 10x10: after the first 2x2 pooling the second "
-            f"5x5 convolution must still fit. Received: input_shape={tuple(input_shape)}"
-        )
-    _check_num_classes(num_classes)
-    if activation not in ACTIVATIONS:
-        raise ValueError(
-            f"`activation` must be one of {list(ACTIVATIONS)}. Received: activation={activation!r}"
-        )
+    input_shape = _input_shape(
+        input_shape,
+        "lenet5",
+        min_size=10,
+        why="LeNet-5's second 5x5 convolution must still fit after the first 2x2 pooling",
+    )
+    args = _common(num_classes, batch_norm, l2, augmentation, name)
+    activation = check.one_of(activation, "activation", ACTIVATIONS)
     pool_layers = {"max": keras.layers.MaxPooling2D, "average": keras.layers.AveragePooling2D}
-    if pooling not in pool_layers:
-        raise ValueError(f"`pooling` must be 'max' or 'average'. Received: pooling={pooling!r}")
-    pool = pool_layers[pooling]
+    pool = pool_layers[check.one_of(pooling, "pooling", tuple(pool_layers))]
+    dropout = check.fraction(dropout, "dropout")
+    augmentation = args["augmentation"]
 
-    common = {"activation": activation, "batch_norm": batch_norm, "l2": l2}
-    inputs = keras.Input(tuple(input_shape), name="image")
+    common = {"activation": activation, "batch_norm": args["batch_norm"], "l2": args["l2"]}
+    inputs = keras.Input(input_shape, name="image")
     x = augmentation(inputs) if augmentation is not None else inputs
     x = ConvBlock(6, 5, padding="same", name="c1", **common)(x)
     x = pool(2, name="s2")(x)
@@ -125,7 +146,7 @@ def lenet5(
     x = keras.layers.Flatten(name="flatten")(x)
     x = DenseBlock(120, dropout=dropout, name="f5", **common)(x)
     x = DenseBlock(84, dropout=dropout, name="f6", **common)(x)
-    return keras.Model(inputs, _classifier(num_classes)(x), name=name)
+    return keras.Model(inputs, _classifier(args["num_classes"])(x), name=args["name"])
 
 
 def vgg(
@@ -167,43 +188,21 @@ def vgg(
         >>> model.output_shape
         (None, 10)
     """
-    _check_input_shape(input_shape)
-    _check_num_classes(num_classes)
-    if (
-        not isinstance(stages, (tuple, list))
-        or not stages
-        or any(
-            not isinstance(stage, (tuple, list))
-            or len(stage) != 2
-            or any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in stage)
-            for stage in stages
-        )
-    ):
-        raise ValueError(
-            "`stages` must be a non-empty sequence of (filters, convs) pairs of positive "
-            f"integers. Received: stages={stages!r}"
-        )
-    if min(input_shape[:2]) < 2 ** len(stages):
-        raise ValueError(
-            f"{len(stages)} stages halve the image {len(stages)} times, so `input_shape` needs "
-            f"at least {2 ** len(stages)}x{2 ** len(stages)} pixels. "
-            f"Received: input_shape={tuple(input_shape)}, stages={stages!r}"
-        )
-    if not isinstance(dense_units, (tuple, list)) or any(
-        isinstance(u, bool) or not isinstance(u, int) or u < 1 for u in dense_units
-    ):
-        raise ValueError(
-            "`dense_units` must be a sequence of positive integers (may be empty). "
-            f"Received: dense_units={dense_units!r}"
-        )
-    if not isinstance(batch_norm, bool):
-        raise ValueError(
-            f"`batch_norm` must be True or False. Received: batch_norm={batch_norm!r}"
-        )
-    dropout = _check_rate("dropout", dropout)
-    _check_augmentation(augmentation)
+    stages = _stages(stages)
+    input_shape = _input_shape(
+        input_shape,
+        "vgg",
+        min_size=2 ** len(stages),
+        why=f"{len(stages)} stages halve the image {len(stages)} times",
+    )
+    dense_units = _positive_ints(
+        dense_units, "dense_units", "a sequence of positive integers (may be empty)"
+    )
+    args = _common(num_classes, batch_norm, l2, augmentation, name)
+    dropout = check.fraction(dropout, "dropout")
+    augmentation, batch_norm, l2 = args["augmentation"], args["batch_norm"], args["l2"]
 
-    inputs = keras.Input(tuple(input_shape), name="image")
+    inputs = keras.Input(input_shape, name="image")
     x = augmentation(inputs) if augmentation is not None else inputs
     for s, (filters, convs) in enumerate(stages, start=1):
         for c in range(1, convs + 1):
@@ -212,26 +211,27 @@ def vgg(
     x = keras.layers.Flatten(name="flatten")(x)
     for d, units in enumerate(dense_units, start=1):
         x = DenseBlock(units, batch_norm=batch_norm, dropout=dropout, l2=l2, name=f"dense{d}")(x)
-    return keras.Model(inputs, _classifier(num_classes)(x), name=name)
+    return keras.Model(inputs, _classifier(args["num_classes"])(x), name=args["name"])
 
 
 def resnet_depths(limit: int = 110) -> list[int]:
-    """The depths the CIFAR ResNet allows, 6n + 2, up to ``limit``.
+    """The depths the CIFAR ResNet allows, 6n + 2, up to ``limit`` (at least 8).
 
     Example:
         >>> resnet_depths(56)
         [8, 14, 20, 26, 32, 38, 44, 50, 56]
     """
+    limit = check.integer(limit, "limit", minimum=8)
     return list(range(8, limit + 1, 6))
 
 
 def resnet(
-    depth: int = 20,
     input_shape: tuple[int, int, int] = (32, 32, 3),
     num_classes: int = 10,
     *,
+    depth: int = 20,
     width: int = 16,
-    shortcuts: bool = True,
+    shortcut: bool = True,
     batch_norm: bool = True,
     se_ratio: int | None = None,
     l2: float = 0.0,
@@ -247,11 +247,11 @@ def resnet(
     274,042 parameters (the paper's "0.27M"; 272,474 trainable, the rest batch-norm statistics).
 
     Args:
-        depth: number of weight layers, 6n + 2 with n >= 1 (8, 14, 20, 32, 44, 56, 110, ...).
         input_shape: (height, width, channels), at least 4x4 (two stride-2 stages).
         num_classes: number of output classes, at least 2.
+        depth: number of weight layers, 6n + 2 with n >= 1 (8, 14, 20, 32, 44, 56, 110, ...).
         width: filters of the first stage (16 in the paper).
-        shortcuts: False builds the *plain* network with the same layers and no additions.
+        shortcut: False builds the *plain* network with the same layers and no additions.
         batch_norm: batch norm after every convolution.
         se_ratio: None, or add a squeeze-and-excitation block with this ratio to every
             residual block (SE-ResNet).
@@ -264,50 +264,46 @@ def resnet(
         A functional ``keras.Model``, not compiled; it outputs class probabilities.
 
     Example:
-        >>> resnet(20).count_params()
+        >>> resnet(depth=20).count_params()
         274042
-        >>> resnet(21)
+        >>> resnet(depth=21)
         Traceback (most recent call last):
         ...
         ValueError: `depth` must be 6n + 2 ...
     """
-    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 8 or (depth - 2) % 6:
+    if not check.is_int(depth) or depth < 8 or (depth - 2) % 6:
         raise ValueError(
             "`depth` must be 6n + 2 with n >= 1, e.g. "
             f"{resnet_depths(56)}. Received: depth={depth!r}"
         )
-    _check_input_shape(input_shape)
-    if min(input_shape[:2]) < 4:
-        raise ValueError(
-            "The ResNet halves the image twice, so `input_shape` needs at least 4x4 pixels. "
-            f"Received: input_shape={tuple(input_shape)}"
-        )
-    _check_num_classes(num_classes)
-    if isinstance(width, bool) or not isinstance(width, int) or width < 1:
-        raise ValueError(f"`width` must be a positive integer. Received: width={width!r}")
-    for arg, value in (("shortcuts", shortcuts), ("batch_norm", batch_norm)):
-        if not isinstance(value, bool):
-            raise ValueError(f"`{arg}` must be True or False. Received: {arg}={value!r}")
-    _check_augmentation(augmentation)
+    depth = int(depth)
+    input_shape = _input_shape(
+        input_shape, "resnet", min_size=4, why="The ResNet halves the image twice"
+    )
+    args = _common(num_classes, batch_norm, l2, augmentation, name, optional_name=True)
+    width = check.positive_int(width, "width")
+    shortcut = check.boolean(shortcut, "shortcut")
+    se_ratio = check.optional(check.positive_int, se_ratio, "se_ratio")
+    augmentation, name = args["augmentation"], args["name"]
     if name is None:
         name = (
-            f"se_resnet{depth}" if se_ratio else f"resnet{depth}" if shortcuts else f"plain{depth}"
+            f"se_resnet{depth}" if se_ratio else f"resnet{depth}" if shortcut else f"plain{depth}"
         )
 
     n = (depth - 2) // 6
-    inputs = keras.Input(tuple(input_shape), name="image")
+    inputs = keras.Input(input_shape, name="image")
     x = augmentation(inputs) if augmentation is not None else inputs
-    x = ConvBlock(width, 3, batch_norm=batch_norm, l2=l2, name="stem")(x)
+    x = ConvBlock(width, 3, batch_norm=args["batch_norm"], l2=args["l2"], name="stem")(x)
     for stage in range(3):
         for b in range(n):
             x = ResidualBlock(
                 width * 2**stage,
                 strides=2 if stage > 0 and b == 0 else 1,
-                shortcut=shortcuts,
-                batch_norm=batch_norm,
-                l2=l2,
+                shortcut=shortcut,
+                batch_norm=args["batch_norm"],
+                l2=args["l2"],
                 se_ratio=se_ratio,
                 name=f"stage{stage + 1}_block{b + 1}",
             )(x)
     x = keras.layers.GlobalAveragePooling2D(name="global_pool")(x)
-    return keras.Model(inputs, _classifier(num_classes)(x), name=name)
+    return keras.Model(inputs, _classifier(args["num_classes"])(x), name=name)

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import keras
 
-from course_lib.layers import ACTIVATIONS, ConvBlock, _check_positive_int
+from course_lib import argument_validation as check
+from course_lib.layers import ACTIVATIONS, ConvBlock, _require_channels_last, default_initializer
 from course_lib.squeeze_excite import SqueezeExcite
 
 __all__ = ["ResidualBlock"]
@@ -36,7 +37,7 @@ class ResidualBlock(keras.layers.Layer):
         shortcut: add the shortcut (a residual block) or not (a plain block).
         batch_norm: batch norm after each convolution (and in the projection).
         activation: one of ``course_lib.layers.ACTIVATIONS``; used inside the block and after
-            the addition.
+            the addition. Every kernel starts from ``default_initializer(activation)``.
         l2: L2 penalty on every kernel.
         se_ratio: None, or the ratio of a ``SqueezeExcite`` applied to the residual branch
             before the addition (SE-ResNet).
@@ -44,9 +45,12 @@ class ResidualBlock(keras.layers.Layer):
     The projection is made only when it is needed: ``strides != 1`` or a change in the number
     of channels, with ``shortcut=True``. ``block.projection`` is None otherwise.
 
+    Raises:
+        ValueError: if ``keras.config.image_data_format()`` is ``"channels_first"``.
+
     Example:
         >>> block = ResidualBlock(32, strides=2)
-        >>> block(keras.ops.zeros((1, 16, 16, 16))).shape
+        >>> tuple(block(keras.ops.zeros((1, 16, 16, 16))).shape)
         (1, 8, 8, 32)
         >>> block.projection is not None
         True
@@ -64,43 +68,34 @@ class ResidualBlock(keras.layers.Layer):
         se_ratio: int | None = None,
         **kwargs,
     ):
+        _require_channels_last("ResidualBlock")
+        filters = check.positive_int(filters, "filters")
+        strides = check.integer(strides, "strides", minimum=1, maximum=2)
+        shortcut = check.boolean(shortcut, "shortcut")
+        batch_norm = check.boolean(batch_norm, "batch_norm")
+        activation = check.one_of(activation, "activation", ACTIVATIONS)
+        l2 = check.non_negative_number(l2, "l2")
+        se_ratio = check.optional(check.positive_int, se_ratio, "se_ratio")
         super().__init__(**kwargs)
-        filters = _check_positive_int("filters", filters)
-        if strides not in (1, 2) or isinstance(strides, bool):
-            raise ValueError(f"`strides` must be 1 or 2. Received: strides={strides!r}")
-        for name, value in (("shortcut", shortcut), ("batch_norm", batch_norm)):
-            if not isinstance(value, bool):
-                raise ValueError(f"`{name}` must be True or False. Received: {name}={value!r}")
-        if not isinstance(activation, str) or activation not in ACTIVATIONS:
-            raise ValueError(
-                f"`activation` must be one of {list(ACTIVATIONS)}. "
-                f"Received: activation={activation!r}"
-            )
-        if isinstance(l2, bool) or not isinstance(l2, (int, float)) or l2 < 0:
-            raise ValueError(f"`l2` must be a number >= 0. Received: l2={l2!r}")
-        if se_ratio is not None and (
-            isinstance(se_ratio, bool) or not isinstance(se_ratio, int) or se_ratio < 1
-        ):
-            raise ValueError(
-                f"`se_ratio` must be None or a positive integer. Received: se_ratio={se_ratio!r}"
-            )
         self.filters = filters
         self.strides = strides
         self.shortcut = shortcut
         self.batch_norm = batch_norm
         self.activation_name = activation
-        self.l2 = float(l2)
+        self.l2 = l2
         self.se_ratio = se_ratio
         common = {"batch_norm": batch_norm, "l2": self.l2}
         self.conv1 = ConvBlock(
             filters, 3, strides=strides, activation=activation, name="conv1", **common
         )
-        # The second convolution has no activation of its own: it comes after the addition.
+        # The second convolution (and the projection) have no activation of their own: theirs
+        # comes after the addition, so their kernels start as that activation's initializer.
+        self._residual_initializer = default_initializer(activation)
         self.conv2 = ConvBlock(
             filters,
             3,
             activation="linear",
-            kernel_initializer="he_normal",
+            kernel_initializer=self._residual_initializer,
             name="conv2",
             **common,
         )
@@ -120,7 +115,7 @@ class ResidualBlock(keras.layers.Layer):
                 1,
                 strides=self.strides,
                 activation="linear",
-                kernel_initializer="he_normal",
+                kernel_initializer=self._residual_initializer,
                 batch_norm=self.batch_norm,
                 l2=self.l2,
                 name="projection",

@@ -5,10 +5,10 @@ the network re-weight them, image by image:
 
 1. **squeeze**: average each of the C feature maps over height and width, z = mean(x) (C numbers);
 2. **excite**: a small two-layer network s = sigmoid(W2 relu(W1 z + b1) + b2) with a bottleneck
-   of C / ratio units, one weight in (0, 1) per channel;
+   of C / se_ratio units, one weight in (0, 1) per channel;
 3. **scale**: multiply every feature map by its weight, y[..., c] = s[c] * x[..., c].
 
-It adds 2 C^2 / ratio + C / ratio + C parameters to a layer with C channels (the two dense
+It adds 2 C^2 / se_ratio + C / se_ratio + C parameters to a layer with C channels (the two dense
 layers), a few per cent of a ResNet, and it can be dropped into any architecture.
 """
 
@@ -16,25 +16,21 @@ from __future__ import annotations
 
 import keras
 
+from course_lib import argument_validation as check
+from course_lib.layers import _require_channels_last
+
 __all__ = ["SqueezeExcite", "se_parameter_count"]
 
 
-def _check_ratio(ratio) -> int:
-    if isinstance(ratio, bool) or not isinstance(ratio, int) or ratio < 1:
-        raise ValueError(f"`ratio` must be a positive integer. Received: ratio={ratio!r}")
-    return ratio
-
-
-def se_parameter_count(channels: int, ratio: int = 16) -> int:
-    """Parameters of a ``SqueezeExcite(ratio)`` on ``channels`` feature maps.
+def se_parameter_count(channels: int, se_ratio: int = 16) -> int:
+    """Parameters of a ``SqueezeExcite(se_ratio)`` on ``channels`` feature maps.
 
     Example:
-        >>> se_parameter_count(64, ratio=16)
+        >>> se_parameter_count(64, se_ratio=16)
         580
     """
-    if isinstance(channels, bool) or not isinstance(channels, int) or channels < 1:
-        raise ValueError(f"`channels` must be a positive integer. Received: channels={channels!r}")
-    hidden = max(1, channels // _check_ratio(ratio))
+    channels = check.positive_int(channels, "channels")
+    hidden = max(1, channels // check.positive_int(se_ratio, "se_ratio"))
     return channels * hidden + hidden + hidden * channels + channels
 
 
@@ -42,23 +38,28 @@ def se_parameter_count(channels: int, ratio: int = 16) -> int:
 class SqueezeExcite(keras.layers.Layer):
     """Squeeze (global average) -> excite (dense relu, dense sigmoid) -> scale the channels.
 
-    Input and output are (batch, height, width, channels) with the same shape.
+    Input and output are channels-last, (batch, height, width, channels), of the same shape.
 
     Args:
-        ratio: reduction ratio of the bottleneck: the hidden layer has ``channels // ratio``
-            units (at least 1). The SENet paper uses 16.
+        se_ratio: reduction ratio of the bottleneck: the hidden layer has
+            ``channels // se_ratio`` units (at least 1). The SENet paper uses 16.
+
+    Raises:
+        ValueError: if ``keras.config.image_data_format()`` is ``"channels_first"``.
 
     Example:
-        >>> se = SqueezeExcite(ratio=4)
-        >>> se(keras.ops.ones((2, 8, 8, 16))).shape
+        >>> se = SqueezeExcite(se_ratio=4)
+        >>> tuple(se(keras.ops.ones((2, 8, 8, 16))).shape)
         (2, 8, 8, 16)
         >>> se.count_params()  # 16*4 + 4 + 4*16 + 16
         148
     """
 
-    def __init__(self, ratio: int = 16, **kwargs):
+    def __init__(self, se_ratio: int = 16, **kwargs):
+        _require_channels_last("SqueezeExcite")
+        se_ratio = check.positive_int(se_ratio, "se_ratio")
         super().__init__(**kwargs)
-        self.ratio = _check_ratio(ratio)
+        self.se_ratio = se_ratio
         self.squeeze = None
         self.excite = None
 
@@ -69,7 +70,7 @@ class SqueezeExcite(keras.layers.Layer):
                 f"known number of channels. Received: input_shape={tuple(input_shape)}"
             )
         channels = int(input_shape[-1])
-        hidden = max(1, channels // self.ratio)
+        hidden = max(1, channels // self.se_ratio)
         self.squeeze = keras.layers.Dense(hidden, activation="relu", name="squeeze")
         self.excite = keras.layers.Dense(channels, activation="sigmoid", name="excite")
         self.squeeze.build((input_shape[0], channels))
@@ -84,4 +85,4 @@ class SqueezeExcite(keras.layers.Layer):
         return input_shape
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "ratio": self.ratio}
+        return {**super().get_config(), "se_ratio": self.se_ratio}
