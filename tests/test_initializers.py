@@ -103,3 +103,50 @@ def test_get_by_name():
 def test_bad_seed():
     with pytest.raises(ValueError, match="seed"):
         initializers.HeNormal(seed="1")
+
+
+# ----------------------------------------------------------------------------- bad arguments
+
+
+@pytest.mark.parametrize("fan_in", [-3, 0, 2.5, True, "4", None, float("nan")])
+def test_he_variance_refuses_a_bad_fan(fan_in):
+    # he_variance(-3) used to return -0.67, a negative variance.
+    with pytest.raises(ValueError, match="`fan_in` must be a positive integer"):
+        initializers.he_variance(fan_in)
+
+
+@pytest.mark.parametrize(
+    ("fan_in", "fan_out", "named"),
+    [
+        (0, 0, "fan_in"),
+        (3, 0, "fan_out"),
+        (-5, 3, "fan_in"),
+        (3, -5, "fan_out"),
+        (3, 1.5, "fan_out"),
+    ],
+)
+def test_xavier_variance_refuses_bad_fans(fan_in, fan_out, named):
+    # xavier_variance(0, 0) used to raise ZeroDivisionError; (-5, 3) gave a negative variance.
+    with pytest.raises(ValueError, match=f"`{named}` must be a positive integer"):
+        initializers.xavier_variance(fan_in, fan_out)
+
+
+def test_numpy_integers_are_fans_shapes_and_seeds():
+    assert initializers.he_variance(np.int64(4)) == 0.5
+    assert initializers.xavier_variance(np.int32(3), np.int64(1)) == 0.5
+    assert initializers.compute_fans((np.int64(3), np.int64(4))) == (3, 4)
+    w = np.asarray(initializers.HeNormal(seed=np.int64(5))((3, 3)))
+    np.testing.assert_array_equal(w, np.asarray(initializers.HeNormal(seed=5)((3, 3))))
+
+
+@pytest.mark.parametrize("seed", [-1, 2.5, True, "1"])
+def test_bad_seeds_are_refused_by_name(seed):
+    with pytest.raises(ValueError, match="`seed` must be a non-negative integer or None"):
+        initializers.XavierUniform(seed=seed)
+
+
+@pytest.mark.parametrize("identifier", [None, 3, True, ["he_normal"]])
+def test_get_refuses_what_is_no_initializer(identifier):
+    # get(None) used to return None (a layer then silently uses its own default).
+    with pytest.raises(ValueError, match="`identifier` must be one of"):
+        initializers.get(identifier)

@@ -379,3 +379,48 @@ def test_gradient_check_rejects_bad_arguments():
     x.flags.writeable = False
     with pytest.raises(ValueError, match="`x` must be a writeable array"):
         ref.numerical_gradient(np.sum, x)
+
+
+# ------------------------------------------------------------------- empty batches, caches
+
+
+@pytest.mark.parametrize(
+    ("fn", "args", "named"),
+    [
+        (ref.softmax_cross_entropy, (np.zeros((0, 3)), np.zeros(0, dtype=int)), "scores"),
+        (ref.multiclass_hinge_loss, (np.zeros((0, 3)), np.zeros(0, dtype=int)), "scores"),
+        (ref.binary_cross_entropy, (np.zeros(0), np.zeros(0)), "logits"),
+        (ref.binary_hinge_loss, (np.zeros((0, 1)), np.zeros((0, 1))), "scores"),
+        (ref.dense_forward, (np.zeros((0, 3)), np.ones((3, 2)), np.zeros(2)), "x"),
+        (ref.relative_error, (np.zeros(0), np.zeros(0)), "a"),
+        (ref.numerical_gradient, (np.sum, np.zeros(0)), "x"),
+        (ref.softmax, (np.zeros((0, 3)),), "z"),
+        (ref.relu, ([],), "z"),
+    ],
+)
+def test_empty_batches_are_refused_alike(fn, args, named):
+    # softmax_cross_entropy and multiclass_hinge_loss used to return nan for an empty batch
+    # (where binary_cross_entropy raised), relative_error 0.0, and dense_forward an empty output.
+    with pytest.raises(ValueError, match=rf"`{named}` is empty \({named}.shape=\(0"):
+        fn(*args)
+
+
+def test_backward_passes_refuse_what_is_not_their_cache():
+    x, W, b = np.ones((2, 3)), np.ones((3, 4)), np.ones(4)
+    out, _ = ref.dense_forward(x, W, b)
+    # Passing the output instead of the cache used to fail with "too many values to unpack".
+    with pytest.raises(TypeError, match=r"`cache` must be the cache returned by `dense_forward`"):
+        ref.dense_backward(np.ones((2, 4)), out)
+    _, conv_cache = ref.conv2d_forward(np.ones((1, 3, 3, 1)), np.ones((3, 3, 1, 1)), np.zeros(1))
+    with pytest.raises(ValueError, match=r"`cache` must be the cache returned by `dense_forward`"):
+        ref.dense_backward(np.ones((2, 4)), conv_cache)
+
+
+def test_neuron_names_a_bad_activation_and_bias():
+    x, w = np.ones((2, 3)), np.ones(3)
+    # An unhashable activation used to raise "TypeError: unhashable type: 'list'".
+    with pytest.raises(ValueError, match=r"`activation` must be one of"):
+        ref.neuron_forward(x, w, 0.0, activation=["relu"])
+    with pytest.raises(ValueError, match="`b` must be a finite number"):
+        ref.neuron_forward(x, w, float("nan"))
+    assert ref.neuron_forward(x[0], w, np.array(1.0), "linear") == 4.0  # a 0-D array is a number

@@ -75,3 +75,19 @@ def test_get_picks_the_simplest():
     assert isinstance(regularizers.get(l2=0.1), regularizers.L2)
     both = regularizers.get(l1=0.1, l2=0.2)
     assert type(both) is regularizers.L1L2 and both.l2 == 0.2
+
+
+def test_numpy_scalars_are_strengths():
+    # np.float32 and np.int64 used to be refused ("must be a non-negative number").
+    assert regularizers.L2(np.float32(0.5)).alpha == 0.5
+    assert regularizers.L1L2(l1=np.int64(0), l2=np.float32(0.25)).get_config() == {
+        "l1": 0.0,
+        "l2": 0.25,
+    }
+    assert isinstance(regularizers.get(l1=np.float32(0.5)), regularizers.L1)
+
+
+@pytest.mark.parametrize("bad", [-1e-3, float("-inf"), "0", [0.1]])
+def test_get_names_the_bad_strength(bad):
+    with pytest.raises(ValueError, match="`l2` must be a non-negative number"):
+        regularizers.get(l1=0.1, l2=bad)

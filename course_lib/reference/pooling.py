@@ -13,7 +13,7 @@ from numpy.typing import ArrayLike
 
 from course_lib import argument_validation as check
 from course_lib.reference import _cache
-from course_lib.reference.conv import conv_output_size
+from course_lib.reference.conv import _fitted_size
 
 
 def _pool_setup(x: ArrayLike, pool_size: int, stride: int | None):
@@ -22,8 +22,12 @@ def _pool_setup(x: ArrayLike, pool_size: int, stride: int | None):
     stride = check.optional(check.positive_int, stride, "stride")
     if stride is None:
         stride = pool_size
-    h_out = conv_output_size(x.shape[1], pool_size, stride)
-    w_out = conv_output_size(x.shape[2], pool_size, stride)
+    h_out = _fitted_size(
+        x.shape[1], pool_size, stride, 0, n_name="input height x.shape[1]", k_name="pool_size"
+    )
+    w_out = _fitted_size(
+        x.shape[2], pool_size, stride, 0, n_name="input width x.shape[2]", k_name="pool_size"
+    )
     return x, pool_size, stride, h_out, w_out
 
 
