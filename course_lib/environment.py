@@ -16,7 +16,10 @@ import platform
 import sys
 from collections.abc import Iterator
 
+from course_lib import argument_validation as check
 from course_lib import run_mode as _mode
+
+__all__ = ["EnvironmentInfo", "import_keras_quietly", "setup"]
 
 _MAX_SEED = 2**32 - 1
 
@@ -71,7 +74,12 @@ def _stderr_fd_silenced() -> Iterator[None]:
 
 
 def import_keras_quietly():
-    """Import Keras (and with it the backend) quietly."""
+    """Import Keras (and with it the backend) quietly, and return the ``keras`` module.
+
+    Example:
+        >>> import_keras_quietly() is keras
+        True
+    """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     if "keras" in sys.modules:
         return sys.modules["keras"]
@@ -84,34 +92,18 @@ def import_keras_quietly():
 
 
 def _find_device(backend: str) -> tuple[str, bool]:
-    """A human-readable device name and whether it is a GPU."""
-    cpu = f"CPU ({os.cpu_count()} cores)"
-    if backend == "tensorflow":
-        import tensorflow as tf
+    """A human-readable device name and whether it is a GPU.
 
-        gpus = tf.config.list_physical_devices("GPU")
-        if gpus:
-            details = tf.config.experimental.get_device_details(gpus[0])
-            name = details.get("device_name", gpus[0].name)
-            return (f"{len(gpus)} x {name}" if len(gpus) > 1 else f"GPU {name}"), True
-        return cpu, False
-    if backend == "jax":
-        import jax
+    The GPUs come from ``course_lib.training.list_gpus`` (read through the package, so that a
+    fake machine patched in there is what ``setup()`` and the training plan both see).
+    """
+    from course_lib import training
 
-        devices = [d for d in jax.devices() if d.platform == "gpu"]
-        if devices:
-            name = devices[0].device_kind
-            return (f"{len(devices)} x {name}" if len(devices) > 1 else f"GPU {name}"), True
-        return cpu, False
-    if backend == "torch":
-        import torch
-
-        if torch.cuda.is_available():
-            n = torch.cuda.device_count()
-            name = torch.cuda.get_device_name(0)
-            return (f"{n} x {name}" if n > 1 else f"GPU {name}"), True
-        return cpu, False
-    return cpu, False
+    gpus = training.list_gpus(backend)
+    if not gpus:
+        return f"CPU ({os.cpu_count()} cores)", False
+    name = gpus[0].name
+    return (f"{len(gpus)} x {name}" if len(gpus) > 1 else f"GPU {name}"), True
 
 
 def _set_determinism(backend: str, enabled: bool) -> None:
@@ -147,7 +139,9 @@ def _versions(keras, backend: str) -> dict[str, str]:
     return versions
 
 
-def setup(seed: int = 0, *, deterministic: bool | None = None, verbose: bool = True):
+def setup(
+    seed: int = 0, *, deterministic: bool | None = None, verbose: bool = True
+) -> EnvironmentInfo:
     """Seed everything, make CPU runs repeatable, and print how this run is configured.
 
     Args:
@@ -163,16 +157,15 @@ def setup(seed: int = 0, *, deterministic: bool | None = None, verbose: bool = T
 
     Example:
         >>> import course_lib
-        >>> info = course_lib.setup(seed=0)  # doctest: +SKIP
-        course_lib 0.1.0 | mode: quick | backend: tensorflow 2.21.0 | device: CPU (2 cores) | ...
+        >>> info = course_lib.setup(seed=0, verbose=False)  # prints info.summary() by default
+        >>> info.seed, info.deterministic == (not info.gpu)
+        (0, True)
+        >>> info.summary().startswith("course_lib ")
+        True
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= _MAX_SEED:
-        raise ValueError(f"`seed` must be an integer in [0, {_MAX_SEED}]. Received: seed={seed!r}")
-    if deterministic is not None and not isinstance(deterministic, bool):
-        raise ValueError(
-            "`deterministic` must be True, False or None. "
-            f"Received: deterministic={deterministic!r}"
-        )
+    seed = check.integer(seed, "seed", minimum=0, maximum=_MAX_SEED)
+    deterministic = check.optional(check.boolean, deterministic, "deterministic")
+    verbose = check.boolean(verbose, "verbose")
     run_mode = _mode.mode()  # validates COURSE_QUICK before anything heavy happens
 
     keras = import_keras_quietly()

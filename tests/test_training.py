@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from course_lib import training
-from course_lib.training import Device
+from course_lib.training import Device, devices
 
 TF_ONLY = pytest.mark.skipif(
     keras.backend.backend() != "tensorflow", reason="tf.data / tf.distribute / op determinism"
@@ -125,7 +125,7 @@ def test_this_cpu_gets_float32_and_configure_keeps_it():
         assert keras.config.dtype_policy().name == "float32"
         from course_lib.models import resnet
 
-        model = resnet(8, (8, 8, 1), width=4)
+        model = resnet((8, 8, 1), depth=8, width=4)
         assert {w.dtype for w in model.weights} == {"float32"}
     finally:
         keras.config.set_dtype_policy(previous)
@@ -139,7 +139,7 @@ def test_configure_applies_mixed_precision_and_outputs_stay_float32():
     previous = keras.config.dtype_policy()
     try:
         training.configure(plan, verbose=False)
-        model = resnet(8, (8, 8, 1), width=4)
+        model = resnet((8, 8, 1), depth=8, width=4)
         assert model.get_layer("stem").compute_dtype == "float16"
         assert model.get_layer("stem").variable_dtype == "float32"
         out = model.predict(RNG.random((2, 8, 8, 1)).astype("float32"), verbose=0)
@@ -154,10 +154,10 @@ def test_configure_rejects_other_plans():
 
 
 def test_capability_forms():
-    assert training._capability("8.6") == (8, 6)
-    assert training._capability((7, 5)) == (7, 5)
-    assert training._capability(9.0) == (9, 0)
-    assert training._capability(None) is None
+    assert devices._capability("8.6") == (8, 6)
+    assert devices._capability((7, 5)) == (7, 5)
+    assert devices._capability(9.0) == (9, 0)
+    assert devices._capability(None) is None
 
 
 # --- input pipeline -----------------------------------------------------------------------------
@@ -217,7 +217,7 @@ def test_array_batches_pipeline_any_backend():
     ("kwargs", "match"),
     [
         ({"x": np.zeros((3, 2)), "y": np.zeros(4)}, "same number"),
-        ({"x": np.zeros((0, 2))}, "non-empty"),
+        ({"x": np.zeros((0, 2))}, "empty"),
         ({"x": np.zeros((3, 2)), "batch_size": 0}, "batch_size"),
         ({"x": np.zeros((3, 2)), "shuffle": "yes"}, "shuffle"),
         ({"x": np.zeros((3, 2)), "backend": "caffe"}, "backend"),
