@@ -14,13 +14,20 @@ written in nbgrader's format (solution regions between ``### BEGIN SOLUTION`` an
 On the command line: ``python3 course.py homework release`` and
 ``python3 course.py homework grade hw1 SUBMISSIONS_DIR`` (or ``python -m course_lib.homework``).
 
-What grading isolates (nbgrader plus ``course_lib.homework.grading``):
+The package's files: ``release`` (student versions, the nbgrader steps run in this process),
+``grading`` (``grade``: checks, then one run a submission), ``scan`` (finding the submissions,
+reading and scanning notebooks), ``runner`` (one submission in its working copy and nbgrader
+process), ``sandbox`` (the hidden files off the disk while the kernel runs), ``gradebook``
+(``Result``, ``grades.csv``, the text and HTML feedback) and ``feedback`` (tracebacks cut).
+
+What grading isolates (nbgrader plus ``course_lib.homework.runner``):
 
 - every submission is graded in its own fresh temporary copy of the course folder, in its own
   nbgrader process and kernel, one after the other or in parallel; a crash, a hang or a broken
   file in one submission leaves the others' grades untouched;
-- each cell has a time limit (``cell_timeout``); a cell that runs over it is interrupted, its
-  part scores zero and the reason is recorded, and the whole run has a limit too;
+- each cell has a time limit (``cell_timeout``, whole seconds); a cell that runs over it is
+  interrupted, its part scores zero and the reason is recorded, and the whole run has a limit
+  too;
 - test cells and provided cells are put back from the source before execution (nbgrader), and
   the grader records which ones a submission changed or deleted;
 - the kernel runs with a temporary home folder and working directory inside that copy; while it

@@ -12,8 +12,26 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from course_lib import argument_validation as check
 from course_lib.homework.grading import grade
 from course_lib.homework.release import DEFAULT_SOURCE, release
+
+
+def _checked(parse, check_value, option: str):
+    """An argparse ``type``: ``parse`` the text, then ``check_value`` it as ``grade`` does, so
+    the command line refuses what the function refuses (a usage error, not a traceback)."""
+
+    def convert(text: str):
+        try:
+            value = parse(text)
+        except ValueError:
+            value = text  # not a number at all: the check refuses it, by the option's name
+        try:
+            return check_value(value, option)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return convert
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,9 +51,14 @@ def _parser() -> argparse.ArgumentParser:
     gra.add_argument("submissions", help="folder of <student>.ipynb or <student>/<hw>.ipynb")
     gra.add_argument("--out", default=None, help="gradebook folder (default: ./graded/<hw>)")
     gra.add_argument("--source", default=str(DEFAULT_SOURCE), help="solution notebooks")
-    gra.add_argument("--cell-timeout", type=float, default=120, help="seconds per cell")
-    gra.add_argument("--total-timeout", type=float, default=1800, help="seconds per submission")
-    gra.add_argument("--jobs", type=int, default=1, help="submissions graded at once")
+    seconds = _checked(float, check.whole_seconds, "--cell-timeout")
+    gra.add_argument("--cell-timeout", type=seconds, default=120, help="whole seconds a cell")
+    seconds = _checked(float, check.whole_seconds, "--total-timeout")
+    gra.add_argument(
+        "--total-timeout", type=seconds, default=1800, help="whole seconds a submission"
+    )
+    count = _checked(int, check.positive_int, "--jobs")
+    gra.add_argument("--jobs", type=count, default=1, help="submissions graded at once")
     gra.add_argument("--no-html", action="store_true", help="skip nbgrader's HTML feedback")
     return parser
 
@@ -43,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "release":
-        for path in release(args.assignments, out=args.out, source=args.source):
+        for path in release(args.assignments or None, out=args.out, source=args.source):
             print(f"student version: {path}")
         return 0
     out = Path(args.out or Path("graded") / args.assignment)

@@ -1,9 +1,14 @@
 """Student versions of the assignments, made by ``nbgrader generate_assignment``.
 
+Also the small pieces of nbgrader that grading shares: the ``nbgrader`` command of this
+environment, the nbgrader steps that run in this process, and ``generate``.
+
 Example:
     >>> from course_lib.homework import release
-    >>> release(["hw1"], out="build/student")
-    [PosixPath('build/student/hw1/hw1.ipynb')]
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     [path.relative_to(out).as_posix() for path in release(["hw1"], out=out)]
+    ['hw1/hw1.ipynb']
 """
 
 from __future__ import annotations
@@ -14,15 +19,20 @@ import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
+
+from course_lib import argument_validation as check
 
 __all__ = [
     "DEFAULT_SOURCE",
+    "IN_PROCESS_STEPS",
     "NbgraderError",
     "assignments",
     "generate",
     "nbgrader_command",
+    "release",
     "run_in_process",
     "with_scripts_on_path",
 ]
@@ -35,13 +45,34 @@ class NbgraderError(RuntimeError):
     """nbgrader failed; the message holds the end of its log."""
 
 
+#: The nbgrader steps ``run_in_process`` runs: they execute no submitted code.
+IN_PROCESS_STEPS = ("generate_assignment", "generate_feedback")
+
+
+def _string_args(args: Sequence[Any]) -> list[str]:
+    """``*args`` of a command: non-empty strings (a number or a Path would fail later)."""
+    return check.string_list(list(args), "args")
+
+
 def nbgrader_command(*args: str) -> list[str]:
-    """``python -m nbgrader ARGS`` with this interpreter (so the kernel is this environment's)."""
-    return [sys.executable, "-m", "nbgrader", *args]
+    """``python -m nbgrader ARGS`` with this interpreter (so the kernel is this environment's).
+
+    Example:
+        >>> nbgrader_command("autograde", "hw1")[1:]
+        ['-m', 'nbgrader', 'autograde', 'hw1']
+    """
+    return [sys.executable, "-m", "nbgrader", *_string_args(args)]
 
 
-def with_scripts_on_path(env: dict[str, str]) -> dict[str, str]:
-    """``env`` with this environment's scripts first on PATH (nbgrader runs ``alembic``)."""
+def with_scripts_on_path(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` with this environment's scripts first on PATH (nbgrader runs ``alembic``).
+
+    Example:
+        >>> path = with_scripts_on_path({"PATH": "/usr/bin"})["PATH"]
+        >>> path.split(os.pathsep) == [str(Path(sys.executable).parent), "/usr/bin"]
+        True
+    """
+    check.instance(env, "env", Mapping, "a mapping of environment variables (e.g. os.environ)")
     scripts = str(Path(sys.executable).parent)
     return {**env, "PATH": os.pathsep.join([scripts, env.get("PATH", os.defpath)])}
 
@@ -53,18 +84,17 @@ def assignments(source: str | os.PathLike = DEFAULT_SOURCE) -> list[str]:
         >>> assignments()
         ['hw1', 'hw2', 'hw3', 'hw4']
     """
-    source = Path(source)
+    source = Path(check.path(source, "source"))
     if not source.is_dir():
         raise ValueError(f"`source` must be a folder of assignments. Received: source={source}")
     return sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").is_file())
 
 
-def _check_names(names: Sequence[str] | None, source: Path) -> list[str]:
+def _known_names(names: list[str] | None, source: Path) -> list[str]:
+    """``names`` (checked by ``release``) if all are assignments in ``source``; None: all."""
     known = assignments(source)
-    if names is None or len(names) == 0:
+    if names is None:
         return known
-    if isinstance(names, str):
-        raise TypeError(f"`names` must be a list of assignment names. Received: names={names!r}")
     unknown = [n for n in names if n not in known]
     if unknown:
         raise ValueError(
@@ -93,16 +123,32 @@ def _scripts_on_path():
             os.environ["PATH"] = old
 
 
-def run_in_process(step: str, root: Path, *args: str, config: dict | None = None) -> None:
+def run_in_process(
+    step: str,
+    root: str | os.PathLike,
+    *args: str,
+    config: Mapping[str, Any] | None = None,
+) -> None:
     """Run the nbgrader API method ``step`` for the course folder ``root``.
 
-    Used for the steps that execute no submitted code (``generate_assignment``,
-    ``generate_feedback``); it saves starting a Python process with nbgrader each time.
-    ``config`` maps ``"Class.trait"`` to a value. No ``nbgrader_config.py`` is read.
+    Only for the steps that execute no submitted code (``IN_PROCESS_STEPS``:
+    ``generate_assignment``, ``generate_feedback``); it saves starting a Python process with
+    nbgrader each time. ``autograde`` runs submitted code, so it always runs in a process of
+    its own (``course_lib.homework.runner``) and is refused here. ``config`` maps
+    ``"Class.trait"`` to a value. No ``nbgrader_config.py`` is read.
 
     Raises:
         NbgraderError: with the end of nbgrader's log, when the step failed.
     """
+    step = check.one_of(step, "step", IN_PROCESS_STEPS)
+    root = Path(check.path(root, "root"))
+    args = tuple(_string_args(args))
+    check.optional(
+        check.instance, config, "config", types=Mapping, what="a mapping of 'Class.trait' keys"
+    )
+    for key in check.string_list(list(config or {}), "config"):
+        if key.count(".") != 1 or not all(key.split(".")):
+            raise ValueError(f"`config` keys must be 'Class.trait'. Received: config key {key!r}")
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config import Config
@@ -120,13 +166,22 @@ def run_in_process(step: str, root: Path, *args: str, config: dict | None = None
         raise NbgraderError(f"nbgrader {step} {' '.join(args)} failed:\n{log}")
 
 
-def generate(name: str, source: Path, root: Path) -> None:
+def generate(name: str, source: str | os.PathLike, root: str | os.PathLike) -> None:
     """Run ``nbgrader generate_assignment`` for ``name`` in the course folder ``root``.
 
     Copies ``source/<name>`` to ``root/source/<name>``; nbgrader then writes the student
     version to ``root/release/<name>`` and the gradebook (with the hidden tests) to
     ``root/gradebook.db``.
     """
+    name = check.string(name, "name")
+    source = Path(check.path(source, "source"))
+    root = Path(check.path(root, "root"))
+    known = assignments(source)
+    if name not in known:
+        raise ValueError(
+            f"Unknown assignment {name!r}; the assignments in {source} are {known}. "
+            f"Received: name={name!r}"
+        )
     shutil.copytree(source / name, root / "source" / name)
     run_in_process("generate_assignment", root, name)
 
@@ -140,20 +195,19 @@ def release(
     """Write the student version of each assignment to ``out/<hw>/<hw>.ipynb``.
 
     Args:
-        names: assignment names (default: all in ``source``).
+        names: a non-empty list of assignment names, or None (the default) for all of them.
         out: folder for the student versions; existing versions there are replaced.
         source: folder of the solution notebooks, ``source/<hw>/<hw>.ipynb``.
 
     Returns:
         The paths of the student notebooks.
 
-    Example:
-        >>> release(["hw2"], out="/tmp/student")
-        [PosixPath('/tmp/student/hw2/hw2.ipynb')]
+    Example: see the module's (each assignment takes nbgrader a few seconds).
     """
-    source = Path(source).resolve()
-    names = _check_names(names, source)
-    out = Path(out).resolve()
+    names = check.optional(check.string_list, names, "names", allow_empty=False)
+    out = Path(check.path(out, "out")).resolve()
+    source = Path(check.path(source, "source")).resolve()
+    names = _known_names(names, source)
     written = []
     with tempfile.TemporaryDirectory(prefix="course-release-") as tmp:
         root = Path(tmp)

@@ -11,26 +11,34 @@ It does not hide the hidden-test source that the kernel itself has been sent: a 
 See ``course_lib.homework`` for the whole list of what grading protects and what it does not.
 
 nbgrader loads this class through its configuration (``Autograde.autograde_preprocessors``),
-which ``course_lib.homework.grading`` writes for every run; it is not meant to be used alone.
+which ``course_lib.homework.runner`` writes for every run; it is not meant to be used alone.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from nbgrader.preprocessors import Execute
 
+from course_lib import argument_validation as check
+
 __all__ = ["HiddenFilesExecute", "hidden_paths"]
 
 
-def hidden_paths(course_root: Path, notebook_dir: Path, notebook_name: str) -> list[Path]:
+def hidden_paths(
+    course_root: str | os.PathLike, notebook_dir: str | os.PathLike, notebook_name: str
+) -> list[Path]:
     """The files of a grading run that hold hidden tests: the gradebook and the notebook.
 
     Example:
         >>> hidden_paths(Path("/tmp/run"), Path("/tmp/run/autograded/s1/hw1"), "hw1")
         [PosixPath('/tmp/run/gradebook.db'), PosixPath('/tmp/run/autograded/s1/hw1/hw1.ipynb')]
     """
+    course_root = Path(check.path(course_root, "course_root"))
+    notebook_dir = Path(check.path(notebook_dir, "notebook_dir"))
+    notebook_name = check.string(notebook_name, "notebook_name")
     return [course_root / "gradebook.db", notebook_dir / f"{notebook_name}.ipynb"]
 
 
@@ -40,7 +48,7 @@ class HiddenFilesExecute(Execute):
     def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
         notebook_dir = Path(resources["metadata"]["path"]).resolve()
         name = resources["unique_key"]
-        # nbgrader runs with the course root as its working directory (grading.py sees to it).
+        # nbgrader runs with the course root as its working directory (runner.py sees to it).
         paths = hidden_paths(Path.cwd().resolve(), notebook_dir, name)
         saved = {path: path.read_bytes() for path in paths if path.exists()}
         for path in saved:
