@@ -1,9 +1,10 @@
 import keras
 import numpy as np
 import pytest
+from round_trip import assert_layer_round_trip
 
 from course_lib import initializers, regularizers
-from course_lib.layers import ConvBlock, DenseBlock, default_initializer
+from course_lib.layers import ACTIVATIONS, ConvBlock, DenseBlock, default_initializer
 
 RNG = np.random.default_rng(0)
 
@@ -22,6 +23,76 @@ def test_default_initializer_follows_activation():
     assert default_initializer("relu") == "he_normal"
     assert default_initializer("tanh") == "xavier_normal"
     assert isinstance(DenseBlock(3).kernel_initializer, initializers.HeNormal)
+
+
+@pytest.mark.parametrize(
+    ("activations", "expected"),
+    [
+        (("relu", "leaky_relu", "elu", "gelu", "swish"), "he_normal"),
+        (("selu",), "lecun_normal"),
+        (("linear", "softplus", "sigmoid", "tanh", "softmax"), "xavier_normal"),
+    ],
+)
+def test_every_activation_has_its_initializer(activations, expected):
+    for activation in activations:
+        assert default_initializer(activation) == expected, activation
+        block = DenseBlock(4, activation=activation)
+        assert block.kernel_initializer.get_config() == initializers.get(expected).get_config()
+        assert type(block.kernel_initializer) is type(initializers.get(expected))
+
+
+def test_every_accepted_activation_is_classified():
+    covered = {"relu", "leaky_relu", "elu", "gelu", "swish", "selu", "linear", "softplus"}
+    covered |= {"sigmoid", "tanh", "softmax"}
+    assert set(ACTIVATIONS) == covered
+
+
+def test_selu_blocks_keep_unit_variance():
+    """SELU self-normalises with LeCun-normal weights: 20 blocks of 256 units keep the std of
+    the signal near 1 (with He-normal weights it grew to 6.65)."""
+    keras.utils.set_random_seed(0)
+    x = np.random.default_rng(0).standard_normal((512, 256)).astype("float32")
+    y = x
+    for _ in range(20):
+        y = DenseBlock(256, activation="selu")(y)
+    assert 0.8 < float(np.std(keras.ops.convert_to_numpy(y))) < 1.25
+
+
+def test_selu_blocks_use_alpha_dropout():
+    for block in (
+        DenseBlock(4, activation="selu", dropout=0.2),
+        ConvBlock(4, activation="selu", dropout=0.2),
+    ):
+        assert isinstance(block.drop, keras.layers.AlphaDropout)
+    for activation in ("relu", "tanh"):
+        drop = DenseBlock(4, activation=activation, dropout=0.2).drop
+        assert type(drop) is keras.layers.Dropout
+    # AlphaDropout keeps the mean and variance of SELU's fixed point (Dropout would not).
+    x = np.random.default_rng(1).standard_normal((4096, 64)).astype("float32")
+    out = keras.ops.convert_to_numpy(
+        DenseBlock(4, activation="selu", dropout=0.3, seed=0).drop(x, training=True)
+    )
+    assert abs(out.mean()) < 0.05 and abs(out.std() - 1) < 0.05
+
+
+def test_numpy_integers_are_accepted():
+    block = DenseBlock(np.int64(4), seed=np.int32(2))
+    assert block.units == 4 and type(block.units) is int and block.seed == 2
+    conv = ConvBlock(np.int64(3), kernel_size=(np.int64(3), 2), strides=np.int32(2))
+    assert conv.kernel_size == (3, 2) and conv.strides == (2, 2)
+    assert tuple(conv(np.zeros((1, 6, 6, 1), "float32")).shape) == (1, 3, 3, 3)
+
+
+def test_conv_block_refuses_channels_first():
+    previous = keras.config.image_data_format()
+    keras.config.set_image_data_format("channels_first")
+    try:
+        with pytest.raises(ValueError, match=r"image_data_format\(\).*channels_last"):
+            ConvBlock(4, batch_norm=True)
+        DenseBlock(4, batch_norm=True)  # no image axes: no data format
+    finally:
+        keras.config.set_image_data_format(previous)
+    assert isinstance(ConvBlock(4), ConvBlock)
 
 
 def test_dense_block_with_everything():
@@ -69,7 +140,7 @@ def test_conv_block_matches_conv2d_then_relu():
         ({"units": 4, "activation": "relu6x"}, "activation"),
         ({"units": 4, "l2": -1.0}, "l2"),
         ({"units": 4, "batch_norm": "yes"}, "batch_norm"),
-        ({"units": 4, "kernel_initializer": "xavier"}, "initializer"),
+        ({"units": 4, "kernel_initializer": "xavier"}, "kernel_initializer"),
         ({"units": 4, "seed": "1"}, "seed"),
     ],
 )
@@ -94,13 +165,38 @@ def test_conv_block_rejects_bad_arguments(kwargs, match):
         ConvBlock(**kwargs)
 
 
-def test_blocks_config_round_trip():
-    for block in (
-        DenseBlock(7, activation="tanh", l2=0.01, batch_norm=True, dropout=0.2, seed=3),
-        ConvBlock(4, (3, 5), strides=2, padding="valid", activation="elu", l1=0.001),
-    ):
-        clone = type(block).from_config(block.get_config())
-        assert clone.get_config() == block.get_config()
+def test_dense_block_round_trip(tmp_path):
+    kwargs = {
+        "units": 7,
+        "activation": "selu",
+        "kernel_initializer": initializers.XavierUniform(seed=5),
+        "l1": 1e-3,
+        "l2": 1e-2,
+        "batch_norm": True,
+        "dropout": 0.4,
+        "seed": 3,
+        "name": "block",
+    }
+    assert_layer_round_trip(DenseBlock, kwargs, RNG.random((16, 5)).astype("float32"), tmp_path)
+
+
+def test_conv_block_round_trip(tmp_path):
+    kwargs = {
+        "filters": 4,
+        "kernel_size": (3, 5),
+        "strides": (2, 1),
+        "padding": "valid",
+        "activation": "tanh",
+        "kernel_initializer": initializers.HeUniform(seed=7),
+        "l1": 1e-3,
+        "l2": 1e-2,
+        "batch_norm": True,
+        "dropout": 0.3,
+        "seed": 4,
+        "name": "conv_block",
+    }
+    x = RNG.random((4, 9, 9, 2)).astype("float32")
+    assert_layer_round_trip(ConvBlock, kwargs, x, tmp_path)
 
 
 def test_model_with_blocks_saves_and_reloads(tmp_path):

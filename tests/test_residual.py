@@ -1,7 +1,9 @@
 import keras
 import numpy as np
 import pytest
+from round_trip import assert_layer_round_trip
 
+from course_lib import initializers
 from course_lib.residual import ResidualBlock
 from course_lib.squeeze_excite import SqueezeExcite
 
@@ -68,11 +70,22 @@ def test_without_batch_norm_convs_have_bias():
     assert block.count_params() == 2 * (9 * 8 * 8 + 8)
 
 
-def test_config_round_trip_and_save_load(tmp_path):
-    block = ResidualBlock(16, strides=2, shortcut=True, se_ratio=4, l2=1e-4, name="res")
-    config = block.get_config()
-    clone = ResidualBlock.from_config(config)
-    assert clone.get_config() == config
+def test_round_trip_with_every_argument(tmp_path):
+    kwargs = {
+        "filters": 8,
+        "strides": 2,
+        "shortcut": False,
+        "batch_norm": False,
+        "activation": "tanh",
+        "l2": 1e-3,
+        "se_ratio": 2,
+        "name": "res",
+    }
+    x = RNG.normal(size=(2, 8, 8, 4)).astype("float32")
+    assert_layer_round_trip(ResidualBlock, kwargs, x, tmp_path)
+
+
+def test_save_load_with_projection(tmp_path):
     inputs = keras.Input((8, 8, 8))
     model = keras.Model(inputs, ResidualBlock(16, strides=2, se_ratio=4)(inputs))
     x = RNG.normal(size=(2, 8, 8, 8)).astype("float32")
@@ -100,3 +113,31 @@ def test_config_round_trip_and_save_load(tmp_path):
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         ResidualBlock(**kwargs)
+
+
+def test_kernels_start_from_the_activations_initializer():
+    """conv2 and the projection feed the block's activation (after the addition): their
+    kernels start from that activation's initializer, not He's whatever the activation."""
+    relu, tanh = ResidualBlock(8, strides=2), ResidualBlock(8, strides=2, activation="tanh")
+    for block in (relu, tanh):
+        block.build((None, 8, 8, 4))
+    assert isinstance(relu.conv2.kernel_initializer, initializers.HeNormal)
+    assert isinstance(relu.projection.kernel_initializer, initializers.HeNormal)
+    for conv in (tanh.conv1, tanh.conv2, tanh.projection):
+        assert isinstance(conv.kernel_initializer, initializers.XavierNormal)
+
+
+def test_numpy_integers_are_accepted():
+    block = ResidualBlock(np.int64(8), strides=np.int32(2), se_ratio=np.int64(2))
+    assert (block.filters, block.strides, block.se_ratio) == (8, 2, 2)
+    assert tuple(block(np.zeros((1, 4, 4, 8), "float32")).shape) == (1, 2, 2, 8)
+
+
+def test_refuses_channels_first():
+    previous = keras.config.image_data_format()
+    keras.config.set_image_data_format("channels_first")
+    try:
+        with pytest.raises(ValueError, match=r"image_data_format\(\).*channels_last"):
+            ResidualBlock(8)
+    finally:
+        keras.config.set_image_data_format(previous)
