@@ -7,38 +7,51 @@ training and running every member.
 
     p_ensemble(x) = sum_m w_m * p_m(x) / sum_m w_m        (w_m = 1 for a plain average)
 
+``accuracy`` lives in ``course_lib.metrics`` and is importable from here as well.
+
 Example::
 
-    from course_lib.ensembles import average_predictions, predict_ensemble
+    from course_lib.ensembles import accuracy, average_predictions, predict_ensemble
 
     probs = predict_ensemble([model_a, model_b, model_c], x_test)
-    accuracy = np.mean(probs.argmax(axis=1) == y_test)
+    print(accuracy(probs, y_test))
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from course_lib import argument_validation as check
+from course_lib.metrics import accuracy
 
 if TYPE_CHECKING:
     import keras
     from numpy.typing import ArrayLike
 
+# ``accuracy`` is course_lib.metrics.accuracy (the same object), kept here for old imports.
 __all__ = ["accuracy", "average_predictions", "predict_ensemble"]
 
 
 def average_predictions(
-    predictions: Sequence[ArrayLike], weights: Sequence[float] | None = None
+    predictions: Sequence[ArrayLike] | np.ndarray, weights: Sequence[float] | None = None
 ) -> np.ndarray:
     """The (weighted) mean of several models' predictions on the same examples.
 
+    One model's predictions are never averaged over their examples:
+
+    * a list (or tuple) holds one array per model, all of one shape; a list of one model's
+      array returns that array (as float64);
+    * a NumPy array is read as stacked predictions, models on the first axis, so it must have
+      at least 3 axes, ``(models, n, classes)``. A 2-D array is refused: it is one model's
+      ``(n, classes)`` output as often as several models' ``(n,)`` outputs, so pass a list
+      of per-model arrays instead (``[probs]`` for one model, ``list(stacked)`` for several).
+
     Args:
-        predictions: a non-empty sequence of arrays of one shape, e.g. ``(n, classes)``
-            probabilities, one array per model (or a stacked array ``(models, n, classes)``).
+        predictions: a non-empty list of arrays of one shape, e.g. ``(n, classes)``
+            probabilities, one array per model, or a stacked array ``(models, n, classes)``.
         weights: one non-negative weight per model, not all zero; None for a plain mean.
 
     Returns:
@@ -47,29 +60,44 @@ def average_predictions(
     Example:
         >>> average_predictions([[[0.9, 0.1]], [[0.3, 0.7]]])
         array([[0.6, 0.4]])
+        >>> average_predictions(np.ones((5, 3)))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: `predictions` is a 2-D array of shape (5, 3), which is ambiguous: ...
     """
-    if isinstance(predictions, np.ndarray) or (
-        isinstance(predictions, Sequence) and not isinstance(predictions, str)
-    ):
+    if isinstance(predictions, np.ndarray):
+        if predictions.ndim < 3:
+            raise ValueError(
+                f"`predictions` is a {predictions.ndim}-D array of shape {predictions.shape}, "
+                "which is ambiguous: one model's predictions are not averaged over their "
+                "examples. Pass a list of per-model arrays ([probs] for one model) or a "
+                "stacked (models, n, classes) array."
+            )
         members = list(predictions)
     else:
-        raise ValueError(
-            "`predictions` must be a sequence of arrays (one per model). "
-            f"Received: predictions of type {type(predictions).__name__}"
+        check.instance(
+            predictions, "predictions", (list, tuple), "a list of arrays (one per model)"
         )
-    if not members:
-        raise ValueError("`predictions` is empty: give at least one model's predictions.")
-    arrays = [np.asarray(p, dtype=np.float64) for p in members]
+        members = list(predictions)
+    check.non_empty(members, "predictions")
+    arrays = [
+        check.float_array(p, f"predictions[{i}]", finite=True) for i, p in enumerate(members)
+    ]
+    if any(a.ndim == 0 for a in arrays):
+        raise ValueError(
+            "`predictions` must hold one array per model; it holds numbers. For one model's "
+            "predictions pass [predictions]."
+        )
     shapes = {a.shape for a in arrays}
     if len(shapes) != 1:
         raise ValueError(
             "`predictions` must all have the same shape. "
             f"Received shapes: {[a.shape for a in arrays]}"
         )
-    stacked = np.stack(arrays)
+    stacked = np.stack(arrays).astype(np.float64)
     if weights is None:
         return stacked.mean(axis=0)
-    w = _check_weights(weights, len(arrays))
+    w = _weights(weights, len(arrays))
     return np.tensordot(w / w.sum(), stacked, axes=1)
 
 
@@ -83,7 +111,7 @@ def predict_ensemble(
     """Run every model on ``x`` (inference mode) and average their outputs.
 
     Args:
-        models: a non-empty sequence of models with outputs of one shape.
+        models: a non-empty list of Keras models with outputs of one shape.
         x: the inputs, anything ``model.predict`` accepts.
         batch_size: batch size for ``predict`` (a positive integer).
         weights: optional weight per model, see ``average_predictions``.
@@ -92,53 +120,35 @@ def predict_ensemble(
         The averaged predictions as a float64 NumPy array.
 
     Example:
-        >>> probs = predict_ensemble(models, x_test)
+        >>> models = [keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])
+        ...           for _ in range(2)]
+        >>> predict_ensemble(models, np.zeros((4, 2))).shape
+        (4, 3)
     """
-    if isinstance(models, str) or not isinstance(models, Sequence) or not models:
-        raise ValueError(
-            f"`models` must be a non-empty sequence of Keras models. Received: models={models!r}"
-        )
+    import keras
+
+    check.instance(models, "models", (list, tuple), "a non-empty list of Keras models")
+    check.non_empty(models, "models")
     for i, model in enumerate(models):
-        if not callable(getattr(model, "predict", None)):
-            raise ValueError(
-                f"`models[{i}]` has no `predict` method. Received: {type(model).__name__}"
-            )
-    if isinstance(batch_size, bool) or not isinstance(batch_size, Integral) or batch_size < 1:
-        raise ValueError(
-            f"`batch_size` must be a positive integer. Received: batch_size={batch_size!r}"
-        )
-    outputs = [np.asarray(m.predict(x, batch_size=int(batch_size), verbose=0)) for m in models]
+        check.instance(model, f"models[{i}]", keras.Model, "a Keras model (with `predict`)")
+    batch_size = check.positive_int(batch_size, "batch_size")
+    if weights is not None:
+        _weights(weights, len(models))  # refused before running any model
+    outputs = [np.asarray(m.predict(x, batch_size=batch_size, verbose=0)) for m in models]
     return average_predictions(outputs, weights=weights)
 
 
-def accuracy(probabilities: ArrayLike, labels: ArrayLike) -> float:
-    """Fraction of rows of ``probabilities`` (n, classes) whose arg-max equals ``labels`` (n,).
-
-    Example:
-        >>> accuracy([[0.2, 0.8], [0.6, 0.4]], [1, 1])
-        0.5
-    """
-    p = np.asarray(probabilities)
-    y = np.asarray(labels)
-    if p.ndim != 2 or y.ndim != 1 or p.shape[0] != y.shape[0]:
+# TODO(validation): candidate for argument_validation (a list of non-negative weights).
+def _weights(weights: Sequence[float], count: int) -> np.ndarray:
+    """One non-negative, finite weight per model, not all zero."""
+    if isinstance(weights, str) or not isinstance(weights, (Sequence, np.ndarray)):
         raise ValueError(
-            "`probabilities` must have shape (n, classes) and `labels` shape (n,). "
-            f"Received: probabilities.shape={p.shape}, labels.shape={y.shape}"
+            f"`weights` must be None or {count} non-negative numbers (one per model). "
+            f"Received: weights={weights!r}"
         )
-    return float(np.mean(p.argmax(axis=1) == y))
-
-
-def _check_weights(weights: Sequence[float], count: int) -> np.ndarray:
-    values = list(weights) if isinstance(weights, (Sequence, np.ndarray)) else None
-    if (
-        values is None
-        or len(values) != count
-        or any(
-            isinstance(v, bool) or not isinstance(v, Real) or not math.isfinite(v) or v < 0
-            for v in values
-        )
-        or not any(v > 0 for v in values)
-    ):
+    items = weights.tolist() if isinstance(weights, np.ndarray) else list(weights)
+    values = [check.non_negative_number(v, "weights") for v in items]
+    if len(values) != count or not any(v > 0 for v in values):
         raise ValueError(
             f"`weights` must be {count} non-negative numbers, not all zero (one per model). "
             f"Received: weights={weights!r}"

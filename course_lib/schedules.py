@@ -28,21 +28,13 @@ Example::
 from __future__ import annotations
 
 import math
-from numbers import Integral, Real
 
 import keras
 from keras import ops
 
+from course_lib import argument_validation as check
+
 __all__ = ["CyclicCosine"]
-
-
-def _check_rate(name: str, value: object, *, allow_zero: bool) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
-        raise ValueError(f"`{name}` must be a finite number. Received: {name}={value!r}")
-    if value < 0 or (value == 0 and not allow_zero):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"`{name}` must be {bound}. Received: {name}={value!r}")
-    return float(value)
 
 
 @keras.saving.register_keras_serializable(package="course_lib")
@@ -71,22 +63,14 @@ class CyclicCosine(keras.optimizers.schedules.LearningRateSchedule):
         name: str = "CyclicCosine",
     ) -> None:
         super().__init__()
-        self.max_lr = _check_rate("max_lr", max_lr, allow_zero=False)
-        self.min_lr = _check_rate("min_lr", min_lr, allow_zero=True)
+        self.max_lr = check.positive_number(max_lr, "max_lr")
+        self.min_lr = check.non_negative_number(min_lr, "min_lr")
         if self.min_lr >= self.max_lr:
             raise ValueError(
                 f"`min_lr` must be smaller than `max_lr`={max_lr!r}. Received: min_lr={min_lr!r}"
             )
-        if (
-            isinstance(cycle_steps, bool)
-            or not isinstance(cycle_steps, Integral)
-            or cycle_steps < 1
-        ):
-            raise ValueError(
-                f"`cycle_steps` must be a positive integer. Received: cycle_steps={cycle_steps!r}"
-            )
-        if not isinstance(name, str):
-            raise ValueError(f"`name` must be a string. Received: name={name!r}")
+        cycle_steps = check.positive_int(cycle_steps, "cycle_steps")
+        name = check.string(name, "name")
         self.cycle_steps = int(cycle_steps)
         self.name = name
 
@@ -98,9 +82,7 @@ class CyclicCosine(keras.optimizers.schedules.LearningRateSchedule):
 
     def cycle_of(self, step: int) -> int:
         """The cycle (counting from 0) that optimizer step ``step`` belongs to."""
-        if isinstance(step, bool) or not isinstance(step, Integral) or step < 0:
-            raise ValueError(f"`step` must be a non-negative integer. Received: step={step!r}")
-        return int(step) // self.cycle_steps
+        return check.non_negative_int(step, "step") // self.cycle_steps
 
     def get_config(self) -> dict:
         return {

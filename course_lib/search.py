@@ -25,10 +25,11 @@ Example::
 from __future__ import annotations
 
 import math
-from numbers import Integral, Real
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from course_lib import argument_validation as check
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
@@ -36,17 +37,6 @@ if TYPE_CHECKING:
 __all__ = ["best_region", "log_uniform"]
 
 _MODES = ("max", "min")
-
-
-def _check_positive(name: str, value: object) -> float:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, Real)
-        or not math.isfinite(value)
-        or value <= 0
-    ):
-        raise ValueError(f"`{name}` must be a positive number. Received: {name}={value!r}")
-    return float(value)
 
 
 def log_uniform(
@@ -57,7 +47,8 @@ def log_uniform(
     Args:
         low, high: the range, ``0 < low < high``.
         size: number of values, a positive integer.
-        seed: an integer seed, a ``np.random.Generator``, or None (fresh randomness).
+        seed: a non-negative integer seed, a ``np.random.Generator``, or None (fresh
+            randomness).
 
     Returns:
         A float64 array of shape ``(size,)``.
@@ -67,21 +58,16 @@ def log_uniform(
         >>> bool(np.all((values >= 1e-4) & (values < 1e-1)))
         True
     """
-    low = _check_positive("low", low)
-    high = _check_positive("high", high)
+    low = check.positive_number(low, "low")
+    high = check.positive_number(high, "high")
     if not low < high:
         raise ValueError(f"`high` must be greater than `low`={low!r}. Received: high={high!r}")
-    if isinstance(size, bool) or not isinstance(size, Integral) or size < 1:
-        raise ValueError(f"`size` must be a positive integer. Received: size={size!r}")
+    size = check.positive_int(size, "size")
     if isinstance(seed, np.random.Generator):
         rng = seed
-    elif seed is None or (isinstance(seed, Integral) and not isinstance(seed, bool)):
-        rng = np.random.default_rng(seed)
     else:
-        raise ValueError(
-            f"`seed` must be None, an integer or a numpy Generator. Received: seed={seed!r}"
-        )
-    exponents = rng.uniform(math.log10(low), math.log10(high), size=int(size))
+        rng = np.random.default_rng(check.seed(seed, "seed"))
+    exponents = rng.uniform(math.log10(low), math.log10(high), size=size)
     return 10.0**exponents
 
 
@@ -109,23 +95,20 @@ def best_region(
         >>> best_region([1e-4, 1e-3, 1e-2, 1e-1], [0.2, 0.6, 0.8, 0.3], top=2, widen=1.0)
         (0.001, 0.01)
     """
-    v = np.asarray(values, dtype=np.float64)
-    s = np.asarray(scores, dtype=np.float64)
-    if v.ndim != 1 or s.shape != v.shape or v.size == 0:
+    v = check.float_array(values, "values", ndim=1, layout="(trials,)")
+    s = check.float_array(scores, "scores", ndim=1, layout="(trials,)")
+    if s.shape != v.shape:
         raise ValueError(
-            "`values` and `scores` must be 1-D sequences of the same non-zero length. "
+            "`values` and `scores` must have the same length (one score per trial). "
             f"Received: values.shape={v.shape}, scores.shape={s.shape}"
         )
     if not np.all(np.isfinite(v) & (v > 0)):
         raise ValueError(f"`values` must be positive finite numbers. Received: values={v!r}")
-    if isinstance(top, bool) or not isinstance(top, Integral) or not 1 <= top <= v.size:
-        raise ValueError(f"`top` must be an integer in [1, {v.size}]. Received: top={top!r}")
-    if mode not in _MODES:
-        raise ValueError(f"`mode` must be one of {_MODES}. Received: mode={mode!r}")
-    if isinstance(widen, bool) or not isinstance(widen, Real) or not widen >= 1:
-        raise ValueError(f"`widen` must be a number >= 1. Received: widen={widen!r}")
+    top = check.integer(top, "top", minimum=1, maximum=v.size)
+    mode = check.one_of(mode, "mode", _MODES)
+    widen = check.number(widen, "widen", minimum=1)
     worst = -np.inf if mode == "max" else np.inf
     s = np.where(np.isnan(s), worst, s)
     order = np.argsort(-s if mode == "max" else s, kind="stable")
-    best = v[order[: int(top)]]
+    best = v[order[:top]]
     return float(best.min() / widen), float(best.max() * widen)

@@ -79,8 +79,17 @@ def test_optimizer_uses_the_schedule_and_model_reloads(tmp_path):
         ({"max_lr": 0.1, "cycle_steps": 5, "min_lr": -0.1}, "min_lr"),
         ({"max_lr": 0.1, "cycle_steps": 5, "min_lr": 0.1}, "min_lr"),
         ({"max_lr": 0.1, "cycle_steps": 5, "name": 3}, "name"),
+        ({"max_lr": True, "cycle_steps": 5}, "max_lr"),
+        ({"max_lr": 0.1, "cycle_steps": 5, "min_lr": float("nan")}, "min_lr"),
     ],
 )
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         CyclicCosine(**kwargs)
+
+
+def test_numpy_scalars_are_accepted():
+    schedule = CyclicCosine(max_lr=np.float32(0.5), cycle_steps=np.int64(4), min_lr=np.float64(0))
+    assert schedule.get_config()["cycle_steps"] == 4
+    assert type(schedule.get_config()["max_lr"]) is float
+    assert schedule.cycle_of(np.int64(9)) == 2

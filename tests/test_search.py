@@ -55,6 +55,9 @@ def test_best_region_max_and_min():
         ((1e-3, 1.0, 0), {}, "size"),
         ((1e-3, 1.0, 2.0), {}, "size"),
         ((1e-3, 1.0, 2), {"seed": "x"}, "seed"),
+        ((1e-3, 1.0, 2), {"seed": -1}, "`seed` must be a non-negative integer"),
+        ((1e-3, 1.0, 2), {"seed": True}, "`seed`"),
+        ((1e-3, 1.0, True), {}, "`size` must be a positive integer"),
     ],
 )
 def test_log_uniform_bad_arguments(args, kwargs, match):
@@ -70,8 +73,19 @@ def test_log_uniform_bad_arguments(args, kwargs, match):
         ({"values": [1.0, 2.0], "scores": [1.0, 2.0], "top": 3}, "top"),
         ({"values": [1.0, 2.0], "scores": [1.0, 2.0], "top": 1, "mode": "best"}, "mode"),
         ({"values": [1.0, 2.0], "scores": [1.0, 2.0], "top": 1, "widen": 0.5}, "widen"),
+        ({"values": [], "scores": []}, "`values` is empty"),
+        ({"values": [[1.0, 2.0]], "scores": [1.0, 2.0]}, "`values` must be a 1-D array"),
+        ({"values": [1.0, 2.0], "scores": ["a", "b"]}, "`scores` must hold real numbers"),
+        ({"values": [1.0, 2.0], "scores": [1.0, 2.0], "top": True}, "`top`"),
     ],
 )
 def test_best_region_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         best_region(**kwargs)
+
+
+def test_numpy_scalars_are_accepted():
+    values = log_uniform(np.float32(1e-3), np.float64(1.0), np.int64(3), seed=np.int64(0))
+    assert values.shape == (3,)
+    region = best_region([1e-3, 1e-2], [0.1, 0.9], top=np.int64(1), widen=np.float32(1.0))
+    assert region == pytest.approx((1e-2, 1e-2))
