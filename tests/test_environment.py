@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import course_lib
+from course_lib import training
 
 
 def test_setup_prints_one_line_and_reports(capsys, monkeypatch):
@@ -113,3 +114,69 @@ def test_setup_keeps_tensorflow_start_up_logs_out_of_stderr():
     assert result.returncode == 0, result.stderr
     assert "mode: quick" in result.stdout
     assert result.stderr == "", result.stderr
+
+
+# --- arguments (issue 10) -------------------------------------------------------------------
+
+
+def test_setup_accepts_numpy_integer_seeds():
+    # Before: `seed` must be an integer ... Received: seed=np.int64(3)
+    info = course_lib.setup(seed=np.int64(3), verbose=False)
+    assert info.seed == 3 and type(info.seed) is int
+    course_lib.setup(seed=0, verbose=False)
+
+
+def test_setup_refuses_a_verbose_that_is_not_a_boolean(capsys):
+    # Before: verbose="no" printed the summary (a non-empty string is true).
+    with pytest.raises(ValueError, match="`verbose` must be True or False"):
+        course_lib.setup(seed=0, verbose="no")
+    assert capsys.readouterr().out == ""
+
+
+# --- one GPU discovery: setup() and the training plan see the same machine ------------------
+
+H100 = ("NVIDIA H100 80GB HBM3", (9, 0))
+
+
+def _setup_and_plan_on(monkeypatch):
+    """What setup() reports and what the plan decides, on the machine patched in."""
+    try:
+        info = course_lib.setup(seed=0, verbose=False)
+        plan = training.accelerator()
+    finally:
+        monkeypatch.undo()
+        course_lib.setup(seed=0, verbose=False)  # back to this machine's defaults
+    return info, plan
+
+
+def test_setup_and_accelerator_read_the_same_gpu_list(monkeypatch):
+    fake = [training.Device(*H100)] * 2
+    monkeypatch.setattr(training, "list_gpus", lambda backend=None: list(fake))
+    info, plan = _setup_and_plan_on(monkeypatch)
+    assert (info.device, info.gpu) == ("2 x NVIDIA H100 80GB HBM3", True)
+    assert info.deterministic is False  # the default on a GPU
+    assert plan.gpus == tuple(fake) and plan.policy == "mixed_bfloat16"
+    assert plan.summary().startswith("2 x NVIDIA H100 80GB HBM3 |")
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="fakes TensorFlow's devices")
+def test_setup_and_accelerator_see_the_backends_gpus_alike(monkeypatch):
+    """The real discovery code under both, fed a fake TensorFlow device list."""
+    import tensorflow as tf
+
+    gpu = tf.config.PhysicalDevice(name="/physical_device:GPU:0", device_type="GPU")
+    real_list = tf.config.list_physical_devices
+    monkeypatch.setattr(
+        tf.config,
+        "list_physical_devices",
+        lambda kind=None: [gpu] if kind == "GPU" else real_list(kind),
+    )
+    monkeypatch.setattr(
+        tf.config.experimental,
+        "get_device_details",
+        lambda device: {"device_name": H100[0], "compute_capability": H100[1]},
+    )
+    info, plan = _setup_and_plan_on(monkeypatch)
+    assert (info.device, info.gpu) == ("GPU NVIDIA H100 80GB HBM3", True)
+    assert plan.gpus == (training.Device(*H100),)
+    assert (plan.policy, plan.strategy) == ("mixed_bfloat16", "default")

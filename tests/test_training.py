@@ -403,3 +403,132 @@ def test_without_backup_dir_training_starts_over(tmp_path):
     recorder = Recorder()
     training.fit(model, x, y, epochs=2, batch_size=16, callbacks=[recorder])
     assert recorder.epochs == [0, 1]
+
+
+# --- arguments: each of these was accepted silently, refused without naming it, or a NumPy
+# integer was refused (issue 10) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("backend", ["tensorflow", "jax"])
+def test_make_dataset_refuses_a_seed_that_is_not_an_integer(backend):
+    # Before: TypeError "not all arguments converted during string formatting".
+    with pytest.raises(ValueError, match="`seed` must be a non-negative integer"):
+        training.make_dataset(np.zeros((4, 2)), seed="a", backend=backend)
+    with pytest.raises(ValueError, match="`seed`"):
+        training.ArrayBatches(np.zeros((4, 2)), seed="a")
+
+
+def test_compile_model_refuses_a_bare_metric_string():
+    # Before: metrics="accuracy" became ["a", "c", "c", ...].
+    with pytest.raises(
+        ValueError, match=r"`metrics` must be a list of strings, e\.g\. \['accuracy'\]"
+    ):
+        training.compile_model(small_model(), metrics="accuracy")
+    model = training.compile_model(small_model(), metrics=("accuracy",))
+    assert model.compiled
+
+
+@pytest.mark.parametrize("flag", ["shuffle", "drop_remainder"])
+@pytest.mark.parametrize("value", ["no", 0, None])
+def test_array_batches_flags_are_booleans_only(flag, value):
+    # Before: ArrayBatches(shuffle="no") shuffled (a non-empty string is true).
+    with pytest.raises(ValueError, match=f"`{flag}` must be True or False"):
+        training.ArrayBatches(np.arange(10), **{flag: value})
+    with pytest.raises(ValueError, match=f"`{flag}` must be True or False"):
+        training.make_dataset(np.arange(10), **{flag: value}, backend="jax")
+
+
+def test_numpy_integers_are_accepted_wherever_an_int_is():
+    x, y = np.arange(10, dtype="float32")[:, None], np.arange(10)
+    ds = training.make_dataset(x, y, batch_size=np.int64(4), seed=np.int64(1))
+    assert [tuple(b[0].shape) for b in _batches(ds)] == [(4, 1), (4, 1), (2, 1)]
+    batches = training.ArrayBatches(x, y, batch_size=np.int32(4), workers=np.int64(1))
+    assert len(batches) == 3 and batches.batch_size == 4 and type(batches.batch_size) is int
+    assert training.choose_strategy(np.int64(2), "tensorflow") == "mirrored"
+    device = Device("A100", (np.int64(8), np.int64(0)))
+    assert device == A100 and all(type(v) is int for v in device.compute_capability)
+    model = training.compile_model(small_model())
+    history = training.fit(model, *toy_data(16), epochs=np.int64(1), batch_size=np.int64(8))
+    assert history.epoch == [0]
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: training.wants_xla("tensorflow", gpu="yes", deterministic=False), "`gpu`"),
+        (lambda: training.wants_xla("tensorflow", gpu=True, deterministic=1), "`deterministic`"),
+        (lambda: training.accelerator(gpus=[], deterministic="no"), "`deterministic`"),
+        (lambda: training.accelerator(gpus="H100"), "`gpus`"),
+        (lambda: training.Device(3), "`name`"),
+        (lambda: training.Device("A100", (8,)), "`compute_capability`"),
+        (lambda: training.Device("A100", "8.0"), "`compute_capability`"),
+        (lambda: training.Device("A100", (8.0, 0)), "`compute_capability`"),
+        (
+            lambda: training.Plan("tensorflow", (), "float16", "default", False, False),
+            "`policy`",
+        ),
+        (
+            lambda: training.Plan("tensorflow", (), "float32", "one_gpu", False, False),
+            "`strategy`",
+        ),
+        (
+            lambda: training.Plan("tensorflow", (), "float32", "default", "no", False),
+            "`jit_compile`",
+        ),
+        (lambda: training.ArrayBatches(np.zeros((4, 2)), workers=0), "`workers`"),
+        (lambda: training.ArrayBatches(np.zeros((4, 2)), max_queue_size=0), "`max_queue_size`"),
+        (lambda: training.make_dataset(np.array(["a", "b"])), "`x` must be an array of numbers"),
+        (lambda: training.make_dataset(np.zeros(3), np.array(["a"] * 3)), "`y`"),
+    ],
+)
+def test_every_argument_is_checked_by_name(call, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        call()
+
+
+def test_configure_checks_verbose_before_changing_anything():
+    previous = keras.config.dtype_policy()
+    plan = training.accelerator(gpus=[V100], backend=keras.backend.backend(), deterministic=True)
+    try:
+        with pytest.raises(ValueError, match="`verbose`"):
+            training.configure(plan, verbose="no")  # before: accepted, and the policy was set
+        assert keras.config.dtype_policy().name == previous.name
+    finally:
+        keras.config.set_dtype_policy(previous)
+
+
+def test_compile_model_refuses_an_unknown_loss_at_compile_time():
+    # Before: accepted by compile, failing only later, inside fit.
+    with pytest.raises(ValueError, match="`loss`"):
+        training.compile_model(small_model(), loss="no_such_loss")
+    with pytest.raises(ValueError, match="`optimizer`"):
+        training.compile_model(small_model(), optimizer="adamm")
+    model = training.compile_model(
+        small_model(),
+        optimizer=keras.optimizers.SGD(),
+        loss=keras.losses.sparse_categorical_crossentropy,
+    )
+    assert model.compiled
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"callbacks": [3]}, r"`callbacks\[0\]` must be a Keras callback"),
+        ({"callbacks": keras.callbacks.History()}, "`callbacks` must be a list"),
+        ({"verbose": 5}, "`verbose`"),
+        ({"verbose": True}, "`verbose`"),
+        ({"seed": "a"}, "`seed`"),
+        ({"backup_dir": ""}, "`backup_dir` must be a non-empty path"),
+        ({"validation_data": (np.zeros((2, 6, 6, 1)), np.zeros(3))}, "`validation_data"),
+        ({"y": None}, "`y`"),
+    ],
+)
+def test_fit_checks_every_argument_before_training(kwargs, match):
+    model = training.compile_model(small_model())
+    recorder = Recorder()
+    x, y = toy_data(8)
+    call = {"x": x, "y": y, "epochs": 1, "callbacks": [recorder], **kwargs}
+    with pytest.raises((ValueError, TypeError), match=match):
+        training.fit(model, **call)
+    assert not hasattr(recorder, "epochs")  # refused before training began
