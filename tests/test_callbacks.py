@@ -403,6 +403,149 @@ def test_activation_stats_errors():
         ActivationStats(_probe((5,)), keep_activations="yes")
     with pytest.raises(ValueError, match="saturation_threshold"):
         ActivationStats(_probe((5,)), saturation_threshold=0)
+    # A fraction of the half-range now; 1 or more would count nothing, ever.
+    with pytest.raises(ValueError, match="saturation_threshold"):
+        ActivationStats(_probe((5,)), saturation_threshold=1.5)
+
+
+def _pinned_model(activation: str, bias: float, units: int = 6) -> keras.Model:
+    """A layer of `activation` whose pre-activation is `bias` for every input (zero kernel)."""
+    return keras.Sequential(
+        [
+            keras.Input((5,)),
+            keras.layers.Dense(
+                units,
+                activation=activation,
+                kernel_initializer="zeros",
+                bias_initializer=keras.initializers.Constant(bias),
+                name="act",
+            ),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("activation", "bias"),
+    [
+        ("sigmoid", -20.0),  # pinned at 0: counted 0 % before (|a| > 0.99 only)
+        ("sigmoid", 20.0),
+        ("hard_sigmoid", -10.0),  # exactly 0
+        ("tanh", -20.0),
+        ("softsign", 1e4),
+    ],
+)
+def test_activation_stats_saturation_at_either_end_of_the_range(activation, bias):
+    stats = ActivationStats(_probe((5,)))
+    assert stats.measure(_pinned_model(activation, bias))["act"]["saturated"] == 1.0
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "hard_sigmoid", "tanh", "softsign"])
+def test_activation_stats_middle_of_the_range_is_not_saturated(activation):
+    # A sigmoid at 0.5 is not saturated, nor is a tanh at 0 (|a| > 0.99 gave the right
+    # answer only for the symmetric ones).
+    stats = ActivationStats(_probe((5,)))
+    assert stats.measure(_pinned_model(activation, 0.0))["act"]["saturated"] == 0.0
+
+
+def test_activation_stats_sigmoid_band_is_the_tanh_band():
+    # sigmoid(x) = (1 + tanh(x / 2)) / 2: a sigmoid unit is saturated exactly where the tanh
+    # unit at x / 2 is, i.e. where |tanh| > 0.99.
+    x = np.linspace(-12, 12, 97, dtype="float32")[:, None]
+    sigmoid = keras.Sequential([keras.Input((1,)), keras.layers.Activation("sigmoid", name="s")])
+    tanh = keras.Sequential([keras.Input((1,)), keras.layers.Activation("tanh", name="t")])
+    from_sigmoid = ActivationStats(x).measure(sigmoid)["s"]["saturated"]
+    half = np.tanh(x.astype(np.float64) / 2)
+    from_tanh = ActivationStats(x / 2).measure(tanh)["t"]["saturated"]
+    assert from_tanh == float(np.mean(np.abs(half) > 0.99))  # the old rule, for tanh
+    assert from_sigmoid == from_tanh
+    assert 0.0 < from_sigmoid < 1.0
+
+
+def test_activation_stats_tanh_keeps_the_abs_099_rule():
+    # Notebook 06's numbers: for tanh the fraction is exactly that of |a| > threshold.
+    model = _tanh_model()
+    stats = ActivationStats(_probe((5,), n=40), saturation_threshold=0.9)
+    measured = stats.measure(model)
+    acts = stats.activations["big"].astype(np.float64)
+    assert measured["big"]["saturated"] == float(np.mean(np.abs(acts) > 0.9))
+
+
+def test_activation_stats_unbounded_layers_report_nan():
+    model = keras.Sequential(
+        [
+            keras.Input((5,)),
+            keras.layers.Dense(4, activation="relu", name="relu"),
+            keras.layers.Dense(4, activation="elu", name="elu"),
+            keras.layers.Dense(4, name="linear"),
+            keras.layers.BatchNormalization(name="bn"),  # no activation known
+        ]
+    )
+    stats = ActivationStats(_probe((5,)))
+    measured = stats.measure(model)
+    # Before: relu/elu/linear counted values above 0.99, a number that meant nothing.
+    assert all(math.isnan(measured[name]["saturated"]) for name in measured)
+    assert stats.saturation_ranges == {"relu": None, "elu": None, "linear": None, "bn": None}
+    assert all(math.isfinite(measured[name]["std"]) for name in measured)
+
+
+def test_activation_stats_ranges_of_layer_kinds():
+    inputs = keras.Input((4, 4, 1))
+    h = keras.layers.Conv2D(2, 3, activation="sigmoid", name="conv")(inputs)
+    h = keras.layers.MaxPooling2D(name="pool")(h)  # keeps the sigmoid's range
+    h = keras.layers.Flatten(name="flat")(h)
+    h = keras.layers.Dropout(0.5, name="drop")(h)
+    h = keras.layers.Dense(3, name="logits")(h)
+    soft = keras.layers.Softmax(name="softmax")(h)
+    capped = keras.layers.ReLU(max_value=6.0, name="relu6")(h)
+    leaky = keras.layers.ReLU(max_value=6.0, negative_slope=0.1, name="leaky")(h)
+    block = _CourseBlock(3, name="block")(h)
+    model = keras.Model(inputs, [soft, capped, leaky, block])
+    names = ["conv", "pool", "drop", "logits", "softmax", "relu6", "leaky", "block"]
+    stats = ActivationStats(_probe((4, 4, 1)), layers=names)
+    stats.measure(model)
+    assert stats.saturation_ranges == {
+        "conv": (0.0, 1.0),
+        "pool": (0.0, 1.0),
+        "drop": (0.0, 1.0),  # through Flatten and Dropout
+        "logits": None,
+        "softmax": (0.0, 1.0),
+        "relu6": (0.0, 6.0),
+        "leaky": None,
+        "block": None,  # activation_name "relu"
+    }
+
+
+def test_callbacks_and_layer_outputs_read_the_same_activations():
+    from course_lib.inspection import layer_outputs
+
+    model = _tanh_model()
+    probe = _probe((5,), n=12)
+    stats = ActivationStats(probe, layers=["big", "small"])
+    stats.measure(model)
+    got = layer_outputs(model, probe, ["big", "small"])
+    for name in ("big", "small"):
+        np.testing.assert_allclose(stats.activations[name], got[name], rtol=1e-6, atol=1e-7)
+
+
+def test_one_probe_model_for_callbacks_and_inspection():
+    # The model that reads a layer's activations was written twice (callbacks, inspection).
+    from course_lib import inspection
+    from course_lib.callbacks import _probe
+
+    assert _probe.build_probe_model is inspection.build_probe_model
+    assert _probe.find_layers is inspection.find_layers
+
+
+@pytest.mark.parametrize(
+    ("factory", "kwargs"),
+    [
+        (DeadReLUMonitor, {"every": np.int64(2)}),
+        (ActivationStats, {"saturation_threshold": np.float32(0.9)}),
+        (ActivationStats, {"keep_activations": np.bool_(False)}),
+    ],
+)
+def test_probe_callbacks_accept_numpy_scalars(factory, kwargs):
+    factory(_probe((6,)), **kwargs)
 
 
 # --------------------------------------------------------------------------------------------
@@ -533,3 +676,29 @@ def test_lr_finder_rejects_a_schedule():
 def test_lr_finder_rejects_bad_arguments(kwargs, name):
     with pytest.raises(ValueError, match=f"`{name}`"):
         LearningRateFinder(**kwargs)
+
+
+def test_find_learning_rate_checks_its_own_arguments():
+    x, y = _regression_data(n=32)
+    # Before: an AttributeError from model.fit ("'str' object has no attribute 'fit'").
+    with pytest.raises(TypeError, match="`model`"):
+        find_learning_rate("model", x, y)
+    # Before: "could not convert string to float: 'a'", which names nothing.
+    with pytest.raises(ValueError, match="`validation_split`"):
+        find_learning_rate(_linear_model(), x, y, validation_split="a")
+    with pytest.raises(ValueError, match="`steps_per_epoch`"):
+        find_learning_rate(_linear_model(), x, y, steps_per_epoch=0)
+
+
+def test_lr_finder_max_lr_must_exceed_min_lr_and_numpy_scalars_pass():
+    with pytest.raises(ValueError, match=r"`max_lr` must be a number > 0\.1"):
+        LearningRateFinder(min_lr=0.1, max_lr=0.05)
+    finder = LearningRateFinder(
+        min_lr=np.float32(1e-3),
+        max_lr=np.float64(1.0),
+        num_steps=np.int64(5),
+        smoothing=np.float32(0),
+    )
+    assert finder.num_steps == 5 and type(finder.num_steps) is int
+    with pytest.raises(ValueError, match="`method`"):
+        finder.suggestion(method=3)

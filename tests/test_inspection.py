@@ -72,11 +72,13 @@ def test_layer_outputs_repeated_name_counted_once():
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"model": "lenet"}, "keras.Model"),
         ({"layer_names": "nope"}, r"unknown names \['nope'\]"),
         ({"layer_names": []}, "non-empty"),
         ({"layer_names": [3]}, "layer_names=\\[3\\]"),
         ({"batch_size": 0}, "batch_size=0"),
+        ({"batch_size": 2.0}, "batch_size"),
+        ({"x": [[0.0, 0.0, 0.0]]}, "np.asarray"),  # Keras reads a list as several inputs
+        ({"x": np.zeros((0, 3))}, "`x`"),
     ],
 )
 def test_layer_outputs_bad_arguments(kwargs, match):
@@ -85,10 +87,54 @@ def test_layer_outputs_bad_arguments(kwargs, match):
         layer_outputs(**args)
 
 
-def test_layer_outputs_model_without_inputs():
-    model = keras.Sequential([keras.layers.Dense(2, name="d")])
-    with pytest.raises(ValueError, match="no defined inputs"):
+def test_layer_outputs_refuses_what_is_not_a_model_by_type():
+    with pytest.raises(TypeError, match=r"`model` must be a keras\.Model"):
+        layer_outputs("lenet", np.zeros((1, 3)), "out")
+
+
+def test_layer_outputs_accepts_a_numpy_batch_size():
+    # Refused before ("must be a positive integer"): only Python ints passed.
+    got = layer_outputs(_dense_model(), np.zeros((3, 3)), "out", batch_size=np.int64(2))
+    assert got["out"].shape == (3, 2)
+
+
+def test_layer_outputs_of_a_sequential_model_built_without_input():
+    # One probe model for the callbacks and layer_outputs: a Sequential built by calling it
+    # (no keras.Input, so no symbolic graph) is rebuilt on the shape of `x`, as
+    # DeadReLUMonitor always did. Before, layer_outputs refused it ("no defined inputs").
+    model = keras.Sequential(
+        [keras.layers.Dense(4, activation="relu", name="d"), keras.layers.Dense(2)]
+    )
+    x = np.random.default_rng(2).normal(size=(5, 3)).astype("float32")
+    expected = keras.ops.convert_to_numpy(model.layers[0](x))  # builds the layer
+    model(x)
+    got = layer_outputs(model, x, "d")["d"]
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
+def test_layer_outputs_refuses_a_subclassed_model():
+    class Subclassed(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = keras.layers.Dense(2, name="d")
+
+        def call(self, x):
+            return self.dense(x)
+
+    model = Subclassed()
+    model(np.zeros((1, 3), "float32"))
+    with pytest.raises(ValueError, match="Sequential or functional"):
         layer_outputs(model, np.zeros((1, 3)), "d")
+
+
+def test_layer_outputs_multi_input_model():
+    a, b = keras.Input((2,), name="a"), keras.Input((2,), name="b")
+    total = keras.layers.Add(name="sum")([a, b])
+    model = keras.Model([a, b], keras.layers.Dense(1, name="out")(total))
+    xa, xb = np.ones((3, 2), "float32"), 2 * np.ones((3, 2), "float32")
+    # Before, np.asarray stacked the two inputs into one (2, 3, 2) array, which failed.
+    got = layer_outputs(model, [xa, xb], "sum")["sum"]
+    np.testing.assert_array_equal(got, 3 * np.ones((3, 2)))
 
 
 # --------------------------------------------------------------------------------------------

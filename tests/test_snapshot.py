@@ -121,6 +121,8 @@ def test_snapshot_from_another_architecture_is_refused():
         ({"cycle_epochs": 1.5}, "cycle_epochs"),
         ({"cycle_epochs": True}, "cycle_epochs"),
         ({"cycle_epochs": 2, "directory": 3}, "directory"),
+        ({"cycle_epochs": 2, "directory": ""}, "directory"),
+        ({"cycle_epochs": 2, "directory": "  "}, "directory"),
         ({"cycle_epochs": 2, "keep_in_memory": "yes"}, "keep_in_memory"),
         ({"cycle_epochs": 2, "keep_in_memory": False}, "directory"),
     ],
@@ -128,3 +130,50 @@ def test_snapshot_from_another_architecture_is_refused():
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         SnapshotSaver(**kwargs)
+
+
+def test_empty_directory_is_refused_instead_of_writing_into_the_working_folder(
+    tmp_path, monkeypatch
+):
+    # Before, SnapshotSaver(directory="") saved snapshot_<k>.keras into the working folder.
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ValueError, match="`directory` must be a non-empty path"):
+        SnapshotSaver(cycle_epochs=1, directory="")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_snapshot_predictions_check_model_and_paths():
+    x, _ = _data()
+    model = _model()
+    with pytest.raises(TypeError, match="`model`"):
+        snapshot_predictions("model", [model.get_weights()], x)
+    with pytest.raises(ValueError, match=r"`snapshots\[0\]`"):
+        snapshot_predictions(model, [""], x)
+    with pytest.raises(TypeError, match="`model`"):
+        average_snapshot_predictions(None, [model.get_weights()], x)
+
+
+def test_numpy_scalars_are_accepted():
+    x, y = _data()
+    model = _model()
+    saver = SnapshotSaver(cycle_epochs=np.int64(1), keep_in_memory=np.bool_(True))
+    model.fit(x, y, epochs=1, verbose=0, callbacks=[saver])
+    assert saver.epochs == [1] and type(saver.cycle_epochs) is int
+    got = snapshot_predictions(model, saver.snapshots, x, batch_size=np.int64(8))
+    assert got.shape == (1, 32, 2)
+
+
+def test_average_of_models_with_one_dimensional_outputs():
+    # average_predictions refuses a 2-D stacked array as ambiguous; the snapshots are passed
+    # to it as one array per snapshot, so models whose predict gives shape (n,) work too.
+    x, y = _data()
+    inputs = keras.Input((4,))
+    outputs = keras.layers.Reshape(())(keras.layers.Dense(1, activation="sigmoid")(inputs))
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer=keras.optimizers.SGD(0.05), loss="binary_crossentropy")
+    saver = SnapshotSaver(cycle_epochs=1)
+    model.fit(x, y.astype("float32"), epochs=2, verbose=0, callbacks=[saver])
+    members = snapshot_predictions(model, saver.snapshots, x)
+    assert members.shape == (2, 32)
+    averaged = average_snapshot_predictions(model, saver.snapshots, x)
+    np.testing.assert_allclose(averaged, members.mean(axis=0), rtol=1e-6)

@@ -1,22 +1,18 @@
-"""`DeadReLUMonitor`: how many ReLU units never fire on a fixed probe batch, epoch by epoch.
-
-This module also holds the small helpers that `ActivationStats` shares with it: checking a
-probe batch, picking layers by name, and building the probe sub-model that returns the
-outputs of the chosen layers.
-"""
+"""`DeadReLUMonitor`: how many ReLU units never fire on a fixed probe batch, epoch by epoch."""
 
 from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Sequence
-from numbers import Integral
+from collections.abc import Sequence
 from typing import Any
 
 import keras
 import numpy as np
 
-ProbeBatch = np.ndarray | list[np.ndarray]
+from course_lib import argument_validation as check
+from course_lib.callbacks._probe import ProbeCache, validate_layer_names, validate_probe
+from course_lib.inspection import ModelInputs
 
 
 class DeadReLUMonitor(keras.callbacks.Callback):
@@ -84,16 +80,14 @@ class DeadReLUMonitor(keras.callbacks.Callback):
         every: int = 1,
     ) -> None:
         super().__init__()
-        self.probe_x: ProbeBatch = validate_probe(probe_x)
+        self.probe_x: ModelInputs = validate_probe(probe_x)
         self.layers: tuple[str, ...] | None = validate_layer_names(layers)
-        if isinstance(every, bool) or not isinstance(every, Integral) or every < 1:
-            raise ValueError(f"`every` must be a positive integer. Received: every={every!r}")
-        self.every = int(every)
+        self.every = check.positive_int(every, "every")
         self.history: dict[str, list[float]] = {}
         self.overall: list[float] = []
         self.epochs: list[int] = []
         self.last_overall: float | None = None
-        self._probe = _ProbeCache(self.probe_x, self.layers, _is_relu_layer, "ReLU")
+        self._probe = ProbeCache(self.probe_x, self.layers, _is_relu_layer, "ReLU")
 
     def measure(self, model: keras.Model) -> dict[str, float]:
         """Dead fraction of each monitored layer of `model` on the probe batch.
@@ -163,179 +157,3 @@ def _is_relu_layer(layer: keras.layers.Layer) -> bool:
     if isinstance(layer, keras.layers.ReLU):
         return float(layer.negative_slope) == 0.0
     return getattr(layer, "activation", None) is keras.activations.relu
-
-
-# --- helpers shared with ActivationStats -------------------------------------------------
-
-
-def validate_probe(probe_x: Any, name: str = "probe_x") -> ProbeBatch:
-    """Check a probe batch and return it as a NumPy array (or a list of them)."""
-    allowed = (
-        f"`{name}` must be a non-empty NumPy array or tensor of shape (batch, ...), "
-        "or a list of them for a multi-input model."
-    )
-    if isinstance(probe_x, (list, tuple)) and probe_x and all(_is_array(p) for p in probe_x):
-        arrays = [_to_numpy(p, name, allowed) for p in probe_x]
-        lengths = {a.shape[0] for a in arrays}
-        if len(lengths) != 1:
-            raise ValueError(
-                f"{allowed} All arrays of a multi-input `{name}` must have the same number "
-                f"of examples. Received shapes: {[a.shape for a in arrays]}"
-            )
-        return arrays
-    if not _is_array(probe_x):
-        raise ValueError(f"{allowed} Received: {name} of type {type(probe_x).__name__}")
-    return _to_numpy(probe_x, name, allowed)
-
-
-def validate_layer_names(layers: Sequence[str] | str | None) -> tuple[str, ...] | None:
-    """Check the `layers` argument: `None`, one name, or a non-empty sequence of names."""
-    if layers is None:
-        return None
-    if isinstance(layers, str):
-        layers = [layers]
-    if (
-        not isinstance(layers, Sequence)
-        or not layers
-        or not all(isinstance(n, str) and n for n in layers)
-    ):
-        raise ValueError(
-            "`layers` must be None or a non-empty list of layer names. "
-            f"Received: layers={layers!r}"
-        )
-    if len(set(layers)) != len(layers):
-        raise ValueError(f"`layers` must not repeat a name. Received: layers={list(layers)!r}")
-    return tuple(layers)
-
-
-class _ProbeCache:
-    """Builds (once per model) and runs the probe sub-model of the chosen layers."""
-
-    def __init__(
-        self,
-        probe: ProbeBatch,
-        names: tuple[str, ...] | None,
-        default: Callable[[keras.layers.Layer], bool],
-        what: str,
-    ) -> None:
-        self.probe = probe
-        self.names = names
-        self.default = default
-        self.what = what
-        self._model: keras.Model | None = None
-        self._probe_model: keras.Model | None = None
-        self._layer_names: list[str] = []
-
-    def run(self, model: keras.Model) -> tuple[list[str], list[np.ndarray]]:
-        if self._model is not model:
-            if not isinstance(model, keras.Model):
-                raise ValueError(
-                    f"Expected a keras.Model. Received: model of type {type(model).__name__}"
-                )
-            if _symbolic_inputs(model) is None and not isinstance(model, keras.Sequential):
-                raise _not_probeable(model)
-            layers = self._select(model)
-            self._probe_model = _build_probe_model(model, layers, self.probe)
-            self._layer_names = [layer.name for layer in layers]
-            self._model = model
-        outputs = self._probe_model(self.probe, training=False)
-        if not isinstance(outputs, (list, tuple)):
-            outputs = [outputs]
-        return self._layer_names, [keras.ops.convert_to_numpy(o) for o in outputs]
-
-    def _select(self, model: keras.Model) -> list[keras.layers.Layer]:
-        all_layers = list(model.layers)
-        if self.names is None:
-            chosen = [layer for layer in all_layers if self.default(layer)]
-            if not chosen:
-                raise ValueError(
-                    f"Model '{model.name}' has no {self.what} layers to monitor among its "
-                    "top-level layers. Pass `layers=[...]` with the names of the layers to "
-                    f"monitor. Available layers: {[layer.name for layer in all_layers]}"
-                )
-            return chosen
-        by_name = {layer.name: layer for layer in all_layers}
-        unknown = [n for n in self.names if n not in by_name]
-        if unknown:
-            raise ValueError(
-                f"Unknown layer name(s) {unknown} in `layers`. Model '{model.name}' has the "
-                f"layers: {list(by_name)}"
-            )
-        return [by_name[n] for n in self.names]
-
-
-def _build_probe_model(
-    model: keras.Model, layers: list[keras.layers.Layer], probe: ProbeBatch
-) -> keras.Model:
-    """A functional model from `model`'s inputs to the outputs of `layers` (shared weights)."""
-    inputs = _symbolic_inputs(model)
-    if inputs is not None:
-        try:
-            outputs = [layer.output for layer in layers]
-        except (AttributeError, ValueError) as error:
-            raise ValueError(
-                f"Could not read the outputs of the layers {[la.name for la in layers]} "
-                f"of model '{model.name}': {error}"
-            ) from error
-        for layer, output in zip(layers, outputs, strict=True):
-            if not isinstance(output, keras.KerasTensor):
-                raise ValueError(
-                    f"Layer '{layer.name}' has several outputs; only layers with a single "
-                    "output tensor can be probed."
-                )
-        try:
-            return keras.Model(inputs[0] if len(inputs) == 1 else list(inputs), outputs)
-        except ValueError as error:
-            raise ValueError(
-                f"Could not build a probe model from the inputs of model '{model.name}' to "
-                f"the layers {[la.name for la in layers]}: {error}"
-            ) from error
-    if isinstance(model, keras.Sequential):
-        # A Sequential model built without `keras.Input` has no symbolic graph; rebuild
-        # the chain of its layers on an input shaped like the probe (same layer objects,
-        # hence the same weights).
-        if isinstance(probe, list):
-            raise ValueError(
-                "A Sequential model has a single input, but `probe_x` is a list of "
-                f"{len(probe)} arrays."
-            )
-        dtype = probe.dtype.name if probe.dtype.kind in "biu" else None
-        x = inputs = keras.Input(shape=probe.shape[1:], dtype=dtype)
-        wanted = {id(layer) for layer in layers}
-        found: dict[int, keras.KerasTensor] = {}
-        for layer in model.layers:
-            x = layer(x)
-            if id(layer) in wanted:
-                found[id(layer)] = x
-        return keras.Model(inputs, [found[id(layer)] for layer in layers])
-    raise _not_probeable(model)
-
-
-def _not_probeable(model: keras.Model) -> ValueError:
-    return ValueError(
-        f"Probing layer outputs needs a Sequential or functional model (one built from "
-        f"`keras.Input`), but model '{model.name}' of type {type(model).__name__} has no "
-        "symbolic inputs (a subclassed model). Build it with the Sequential or functional "
-        "API to use this callback."
-    )
-
-
-def _symbolic_inputs(model: keras.Model) -> list[keras.KerasTensor] | None:
-    try:
-        inputs = model.inputs
-    except (AttributeError, ValueError):
-        return None
-    return list(inputs) if inputs else None
-
-
-def _is_array(value: Any) -> bool:
-    return isinstance(value, np.ndarray) or keras.ops.is_tensor(value)
-
-
-def _to_numpy(value: Any, name: str, allowed: str) -> np.ndarray:
-    array = np.asarray(keras.ops.convert_to_numpy(value))
-    if array.dtype.kind not in "biuf":
-        raise ValueError(f"{allowed} Received: {name} with dtype {array.dtype}")
-    if array.ndim < 1 or array.shape[0] == 0:
-        raise ValueError(f"{allowed} Received: {name} with shape {array.shape}")
-    return array

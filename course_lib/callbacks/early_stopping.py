@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import math
-from numbers import Integral, Real
-
 import keras
+
+from course_lib import argument_validation as check
 
 _MODES = ("auto", "min", "max")
 
@@ -74,41 +73,25 @@ def early_stopping(
     )
     # `model` now holds the weights of the epoch with the lowest val_loss.
     ```
+
+    >>> stopper = early_stopping(patience=np.int64(3))
+    >>> stopper.patience, stopper.restore_best_weights
+    (3, True)
     """
-    if not isinstance(monitor, str) or not monitor:
-        raise ValueError(f"`monitor` must be a non-empty string. Received: monitor={monitor!r}")
-    _check_non_negative_int("patience", patience)
-    if (
-        isinstance(min_delta, bool)
-        or not isinstance(min_delta, Real)
-        or not math.isfinite(min_delta)
-        or min_delta < 0
-    ):
-        raise ValueError(
-            f"`min_delta` must be a non-negative finite number. Received: min_delta={min_delta!r}"
-        )
-    if mode not in _MODES:
-        raise ValueError(f"`mode` must be one of {_MODES}. Received: mode={mode!r}")
-    if not isinstance(restore_best_weights, bool):
-        raise ValueError(
-            "`restore_best_weights` must be True or False. "
-            f"Received: restore_best_weights={restore_best_weights!r}"
-        )
-    _check_non_negative_int("start_from_epoch", start_from_epoch)
-    if isinstance(verbose, bool) or verbose not in (0, 1):
-        raise ValueError(f"`verbose` must be 0 or 1. Received: verbose={verbose!r}")
+    monitor = check.string(monitor, "monitor")
+    patience = check.non_negative_int(patience, "patience")
+    min_delta = check.non_negative_number(min_delta, "min_delta")
+    mode = check.one_of(mode, "mode", _MODES)
+    restore_best_weights = check.boolean(restore_best_weights, "restore_best_weights")
+    start_from_epoch = check.non_negative_int(start_from_epoch, "start_from_epoch")
+    verbose = check.integer(verbose, "verbose", minimum=0, maximum=1)
 
     return keras.callbacks.EarlyStopping(
         monitor=monitor,
-        min_delta=float(min_delta),
-        patience=int(patience),
-        verbose=int(verbose),
+        min_delta=min_delta,
+        patience=patience,
+        verbose=verbose,
         mode=mode,
         restore_best_weights=restore_best_weights,
-        start_from_epoch=int(start_from_epoch),
+        start_from_epoch=start_from_epoch,
     )
-
-
-def _check_non_negative_int(name: str, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < 0:
-        raise ValueError(f"`{name}` must be a non-negative integer. Received: {name}={value!r}")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 import warnings
-from numbers import Integral, Real
 from typing import Any
 
 import keras
 import numpy as np
+
+from course_lib import argument_validation as check
 
 _METHODS = ("steepest", "min_loss")
 
@@ -67,6 +68,7 @@ class LearningRateFinder(keras.callbacks.Callback):
     from course_lib.callbacks import LearningRateFinder
 
     model.compile(optimizer=keras.optimizers.SGD(), loss="sparse_categorical_crossentropy")
+    check.instance(model, "model", keras.Model, "a keras.Model")
     finder = LearningRateFinder(min_lr=1e-5, max_lr=1.0, num_steps=100)
     model.fit(x_train, y_train, batch_size=64, epochs=5, callbacks=[finder], verbose=0)
     plt.semilogx(finder.lrs, finder.losses)
@@ -84,25 +86,11 @@ class LearningRateFinder(keras.callbacks.Callback):
         smoothing: float = 0.98,
     ) -> None:
         super().__init__()
-        _check_lr_range(min_lr, max_lr)
-        if isinstance(num_steps, bool) or not isinstance(num_steps, Integral) or num_steps < 2:
-            raise ValueError(
-                f"`num_steps` must be an integer >= 2. Received: num_steps={num_steps!r}"
-            )
-        if not _is_finite_real(stop_factor) or stop_factor <= 1:
-            raise ValueError(
-                f"`stop_factor` must be a number > 1. Received: stop_factor={stop_factor!r}"
-            )
-        if not _is_finite_real(smoothing) or not 0 <= smoothing < 1:
-            raise ValueError(
-                f"`smoothing` must be a number with 0 <= smoothing < 1. "
-                f"Received: smoothing={smoothing!r}"
-            )
-        self.min_lr = float(min_lr)
-        self.max_lr = float(max_lr)
-        self.num_steps = int(num_steps)
-        self.stop_factor = float(stop_factor)
-        self.smoothing = float(smoothing)
+        self.min_lr = check.positive_number(min_lr, "min_lr")
+        self.max_lr = check.number(max_lr, "max_lr", minimum=self.min_lr, min_open=True)
+        self.num_steps = check.integer(num_steps, "num_steps", minimum=2)
+        self.stop_factor = check.number(stop_factor, "stop_factor", minimum=1, min_open=True)
+        self.smoothing = check.fraction(smoothing, "smoothing")
         self._reset()
 
     def _reset(self) -> None:
@@ -215,8 +203,7 @@ class LearningRateFinder(keras.callbacks.Callback):
             ValueError: for an unknown `method`.
             RuntimeError: if fewer than 3 steps were recorded (run `fit()` first).
         """
-        if method not in _METHODS:
-            raise ValueError(f"`method` must be one of {_METHODS}. Received: method={method!r}")
+        check.one_of(method, "method", _METHODS)
         if len(self.losses) < 3:
             raise RuntimeError(
                 f"Only {len(self.losses)} step(s) recorded; the learning-rate finder needs at "
@@ -272,7 +259,15 @@ def find_learning_rate(
     finder = find_learning_rate(model, x_train, y_train, batch_size=64, max_lr=10.0)
     print(finder.suggestion())
     ```
+
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> model.compile(optimizer=keras.optimizers.SGD(0.01), loss="mse")
+    >>> x = np.random.default_rng(0).normal(size=(64, 2)).astype("float32")
+    >>> finder = find_learning_rate(model, x, x[:, :1], batch_size=8, max_lr=0.1, num_steps=10)
+    >>> len(finder.lrs), finder.lrs[0], round(finder.lrs[-1], 9)
+    (10, 1e-06, 0.1)
     """
+    check.instance(model, "model", keras.Model, "a keras.Model")
     finder = LearningRateFinder(
         min_lr=min_lr,
         max_lr=max_lr,
@@ -280,11 +275,8 @@ def find_learning_rate(
         stop_factor=stop_factor,
         smoothing=smoothing,
     )
-    if isinstance(batch_size, bool) or not isinstance(batch_size, Integral) or batch_size < 1:
-        raise ValueError(
-            f"`batch_size` must be a positive integer. Received: batch_size={batch_size!r}"
-        )
-    for name in ("epochs", "initial_epoch", "batch_size"):
+    batch_size = check.positive_int(batch_size, "batch_size")
+    for name in ("epochs", "initial_epoch"):
         if name in fit_kwargs:
             raise ValueError(
                 f"`{name}` is set by find_learning_rate and cannot be passed. "
@@ -293,12 +285,14 @@ def find_learning_rate(
     callbacks = list(fit_kwargs.pop("callbacks", None) or [])
     fit_kwargs.setdefault("verbose", 0)
 
-    steps_per_epoch = fit_kwargs.get("steps_per_epoch")
+    steps_per_epoch = check.optional(
+        check.positive_int, fit_kwargs.get("steps_per_epoch"), "steps_per_epoch"
+    )
     n_examples = _num_examples(x)
     if n_examples is not None:
-        fit_kwargs["batch_size"] = int(batch_size)
+        fit_kwargs["batch_size"] = batch_size
         if steps_per_epoch is None:
-            split = float(fit_kwargs.get("validation_split") or 0.0)
+            split = check.fraction(fit_kwargs.get("validation_split") or 0.0, "validation_split")
             n_train = math.floor(n_examples * (1.0 - split))
             steps_per_epoch = max(1, math.ceil(n_train / batch_size))
     elif steps_per_epoch is None:
@@ -306,24 +300,10 @@ def find_learning_rate(
             steps_per_epoch = len(x)  # tf.data.Dataset of known size, PyDataset, ...
         except TypeError:
             steps_per_epoch = 1  # unknown: one epoch per step at worst; the finder stops
-    epochs = max(1, math.ceil(num_steps / max(1, int(steps_per_epoch))))
+    epochs = max(1, math.ceil(finder.num_steps / max(1, int(steps_per_epoch))))
 
     model.fit(x, y, epochs=epochs, callbacks=[finder, *callbacks], **fit_kwargs)
     return finder
-
-
-def _check_lr_range(min_lr: object, max_lr: object) -> None:
-    if not _is_finite_real(min_lr) or min_lr <= 0:
-        raise ValueError(f"`min_lr` must be a positive number. Received: min_lr={min_lr!r}")
-    if not _is_finite_real(max_lr) or max_lr <= min_lr:
-        raise ValueError(
-            f"`max_lr` must be a number greater than `min_lr`={min_lr!r}. "
-            f"Received: max_lr={max_lr!r}"
-        )
-
-
-def _is_finite_real(value: object) -> bool:
-    return not isinstance(value, bool) and isinstance(value, Real) and math.isfinite(value)
 
 
 def _check_settable_learning_rate(optimizer: keras.optimizers.Optimizer) -> None:

@@ -9,17 +9,18 @@ an ensemble of several models for the price of one.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
-from numbers import Integral
 from pathlib import Path
 from typing import Any
 
 import keras
 import numpy as np
 
+from course_lib import argument_validation as check
 from course_lib.ensembles import average_predictions
 
-Snapshot = list[np.ndarray] | str | Path
+Snapshot = list[np.ndarray] | str | os.PathLike
 
 
 class SnapshotSaver(keras.callbacks.Callback):
@@ -65,30 +66,15 @@ class SnapshotSaver(keras.callbacks.Callback):
         keep_in_memory: bool = True,
     ) -> None:
         super().__init__()
-        if (
-            isinstance(cycle_epochs, bool)
-            or not isinstance(cycle_epochs, Integral)
-            or cycle_epochs < 1
-        ):
-            raise ValueError(
-                "`cycle_epochs` must be a positive integer. "
-                f"Received: cycle_epochs={cycle_epochs!r}"
-            )
-        if directory is not None and not isinstance(directory, (str, Path)):
-            raise ValueError(
-                f"`directory` must be None or a path. Received: directory={directory!r}"
-            )
-        if not isinstance(keep_in_memory, bool):
-            raise ValueError(
-                "`keep_in_memory` must be True or False. "
-                f"Received: keep_in_memory={keep_in_memory!r}"
-            )
+        cycle_epochs = check.positive_int(cycle_epochs, "cycle_epochs")
+        directory = check.optional(check.path, directory, "directory")
+        keep_in_memory = check.boolean(keep_in_memory, "keep_in_memory")
         if directory is None and not keep_in_memory:
             raise ValueError(
                 "Nothing would be kept: give a `directory` or set `keep_in_memory=True`. "
                 "Received: directory=None, keep_in_memory=False"
             )
-        self.cycle_epochs = int(cycle_epochs)
+        self.cycle_epochs = cycle_epochs
         self.directory = Path(directory) if directory is not None else None
         self.keep_in_memory = keep_in_memory
         self.snapshots: list[list[np.ndarray]] = []
@@ -133,24 +119,32 @@ def snapshot_predictions(
         x: the inputs, anything `model.predict` accepts.
         batch_size: batch size for `predict`.
 
+    Returns:
+        A NumPy array of shape `(len(snapshots), n, ...)`: `model.predict`'s output for every
+        snapshot, in order.
+
     Example:
-        >>> per_snapshot = snapshot_predictions(model, saver.snapshots, x_test)
+        >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+        >>> model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+        >>> x, y = np.ones((4, 3), "float32"), np.zeros((4, 2), "float32")
+        >>> saver = SnapshotSaver(cycle_epochs=1)
+        >>> _ = model.fit(x, y, epochs=3, verbose=0, callbacks=[saver])
+        >>> snapshot_predictions(model, saver.snapshots, x).shape  # 3 snapshots, 4 examples
+        (3, 4, 2)
     """
+    check.instance(model, "model", keras.Model, "a keras.Model")
     if isinstance(snapshots, (str, Path)) or not isinstance(snapshots, Sequence) or not snapshots:
         raise ValueError(
-            "`snapshots` must be a non-empty sequence of weight lists or .keras paths. "
+            "`snapshots` must be a non-empty list of weight lists or .keras paths. "
             f"Received: snapshots of type {type(snapshots).__name__}"
         )
-    if isinstance(batch_size, bool) or not isinstance(batch_size, Integral) or batch_size < 1:
-        raise ValueError(
-            f"`batch_size` must be a positive integer. Received: batch_size={batch_size!r}"
-        )
+    batch_size = check.positive_int(batch_size, "batch_size")
     original = [np.array(w, copy=True) for w in model.get_weights()]
     outputs = []
     try:
         for i, snapshot in enumerate(snapshots):
-            if isinstance(snapshot, (str, Path)):
-                member = keras.saving.load_model(snapshot)
+            if isinstance(snapshot, (str, os.PathLike)):
+                member = keras.saving.load_model(check.path(snapshot, f"snapshots[{i}]"))
             elif isinstance(snapshot, (list, tuple)):
                 if len(snapshot) != len(original):
                     raise ValueError(
@@ -164,7 +158,7 @@ def snapshot_predictions(
                     f"`snapshots[{i}]` must be a list of weight arrays or a .keras path. "
                     f"Received: {type(snapshot).__name__}"
                 )
-            outputs.append(np.asarray(member.predict(x, batch_size=int(batch_size), verbose=0)))
+            outputs.append(np.asarray(member.predict(x, batch_size=batch_size, verbose=0)))
     finally:
         model.set_weights(original)
     return np.stack(outputs)
@@ -179,8 +173,23 @@ def average_snapshot_predictions(
 ) -> np.ndarray:
     """The snapshot ensemble's prediction: the mean of `snapshot_predictions` over snapshots.
 
+    Arguments as for `snapshot_predictions`.
+
+    Returns:
+        A float64 array of `model.predict`'s output shape, `(n, ...)`.
+
     Example:
-        >>> probs = average_snapshot_predictions(model, saver.snapshots, x_test)
-        >>> accuracy = np.mean(probs.argmax(axis=1) == y_test)
+        >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+        >>> model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+        >>> x, y = np.ones((4, 3), "float32"), np.zeros((4, 2), "float32")
+        >>> saver = SnapshotSaver(cycle_epochs=1)
+        >>> _ = model.fit(x, y, epochs=2, verbose=0, callbacks=[saver])
+        >>> probs = average_snapshot_predictions(model, saver.snapshots, x)
+        >>> probs.shape
+        (4, 2)
+        >>> members = snapshot_predictions(model, saver.snapshots, x)
+        >>> bool(np.allclose(probs, members.mean(axis=0)))
+        True
     """
-    return average_predictions(snapshot_predictions(model, snapshots, x, batch_size=batch_size))
+    stacked = snapshot_predictions(model, snapshots, x, batch_size=batch_size)
+    return average_predictions(list(stacked))  # one array per snapshot
