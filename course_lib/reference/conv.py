@@ -40,24 +40,26 @@ def conv_output_size(n: int, k: int, stride: int = 1, padding: int = 0) -> int:
         >>> conv_output_size(7, 3, stride=3)
         Traceback (most recent call last):
         ...
-        ValueError: kernel size k=3 with stride=3 and padding=0 does not fit input size n=7: (7 - 3 + 2*0)/3 + 1 = 2.33 is not an integer
+        ValueError: kernel_size=3 with stride=3 and padding=0 does not fit input size 7: (7 - 3 + 2*0)/3 + 1 = 2.33 is not an integer
     """  # noqa: E501
     n = check.positive_int(n, "n")
     k = check.positive_int(k, "k")
     stride = check.positive_int(stride, "stride")
     padding = check.non_negative_int(padding, "padding")
 
-    return _fitted_size(n, k, stride, padding, n_name="input size n", k_name="kernel size k")
+    # (The wording is that of notebook 10's stored output: keep the two in step.)
+    return _fitted_size(n, k, stride, padding, n_said=f"input size {n}", k_said=f"kernel_size={k}")
 
 
-def _fitted_size(n: int, k: int, stride: int, padding: int, *, n_name: str, k_name: str) -> int:
-    """``conv_output_size`` for checked integers; the error names the caller's arguments
-    (``n_name``, ``k_name``, e.g. "input height x.shape[1]", "pool_size")."""
+def _fitted_size(n: int, k: int, stride: int, padding: int, *, n_said: str, k_said: str) -> int:
+    """``conv_output_size`` for checked integers; the error names the sizes the way the caller's
+    arguments hold them (``n_said``, ``k_said``, e.g. "input height x.shape[1]=4",
+    "pool_size=5")."""
     span = n - k + 2 * padding
     value = span / stride + 1
     shown = f"{value:.0f}" if span % stride == 0 else f"{value:.2f}"
     where = (
-        f"{k_name}={k} with stride={stride} and padding={padding} does not fit {n_name}={n}: "
+        f"{k_said} with stride={stride} and padding={padding} does not fit {n_said}: "
         f"({n} - {k} + 2*{padding})/{stride} + 1 = {shown}"
     )
     if span < 0:
@@ -154,10 +156,20 @@ def conv2d_forward(
             f"`b` must have shape (F,) = ({f},), one bias per filter. Received: b.shape={b.shape}"
         )
     h_out = _fitted_size(
-        h, kh, stride, padding, n_name="input height x.shape[1]", k_name="kernel height w.shape[0]"
+        h,
+        kh,
+        stride,
+        padding,
+        n_said=f"input height x.shape[1]={h}",
+        k_said=f"kernel height w.shape[0]={kh}",
     )
     w_out = _fitted_size(
-        wd, kw, stride, padding, n_name="input width x.shape[2]", k_name="kernel width w.shape[1]"
+        wd,
+        kw,
+        stride,
+        padding,
+        n_said=f"input width x.shape[2]={wd}",
+        k_said=f"kernel width w.shape[1]={kw}",
     )
 
     p = padding

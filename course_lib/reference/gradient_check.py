@@ -103,7 +103,7 @@ def _scalar(value: object) -> float:
 
 
 def relative_error(a: ArrayLike, b: ArrayLike) -> float:
-    """Largest elementwise relative difference of two arrays of the same shape.
+    """Largest elementwise relative difference of two non-empty arrays of the same shape.
 
         max over i of |a_i - b_i| / max(|a_i| + |b_i|, 1e-12)
 

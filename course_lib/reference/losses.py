@@ -1,7 +1,8 @@
 """Softmax and loss functions, each returning the loss and its gradient.
 
 Every loss is the mean over the examples of the batch (what Keras reports with its default
-``reduction="sum_over_batch_size"``), so each gradient carries a factor 1/N.
+``reduction="sum_over_batch_size"``), so each gradient carries a factor 1/N. An empty batch
+is refused with an error that names the argument (its mean would be nan).
 """
 
 from __future__ import annotations

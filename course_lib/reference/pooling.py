@@ -23,10 +23,20 @@ def _pool_setup(x: ArrayLike, pool_size: int, stride: int | None):
     if stride is None:
         stride = pool_size
     h_out = _fitted_size(
-        x.shape[1], pool_size, stride, 0, n_name="input height x.shape[1]", k_name="pool_size"
+        x.shape[1],
+        pool_size,
+        stride,
+        0,
+        n_said=f"input height x.shape[1]={x.shape[1]}",
+        k_said=f"pool_size={pool_size}",
     )
     w_out = _fitted_size(
-        x.shape[2], pool_size, stride, 0, n_name="input width x.shape[2]", k_name="pool_size"
+        x.shape[2],
+        pool_size,
+        stride,
+        0,
+        n_said=f"input width x.shape[2]={x.shape[2]}",
+        k_said=f"pool_size={pool_size}",
     )
     return x, pool_size, stride, h_out, w_out
 
