@@ -11,6 +11,11 @@ that reads it. Notebooks never look at the variable themselves; they ask::
     from course_lib import epochs, subset_size
     n_epochs = epochs(full=10, quick=1)
     n_train = subset_size(full=None, quick=2_000)   # None means "all of it"
+
+``COURSE_QUICK`` and ``COURSE_OFFLINE`` (:mod:`course_lib.datasets`) are read by one rule,
+``env_switch``: ``1``, ``true``, ``yes``, ``on`` (any case) mean on; ``0``, ``false``, ``no``,
+``off``, an empty value or no variable mean off; anything else is refused with an error, so
+that a typo such as ``COURSE_QUICK=ture`` never silently picks a mode.
 """
 
 from __future__ import annotations
@@ -18,12 +23,42 @@ from __future__ import annotations
 import os
 from typing import TypeVar
 
+from course_lib import argument_validation as check
+
+__all__ = ["QUICK_ENV_VAR", "epochs", "is_quick", "mode", "pick", "subset_size"]
+
 QUICK_ENV_VAR = "COURSE_QUICK"
 
-_TRUE = ("1", "true", "yes", "on")
-_FALSE = ("", "0", "false", "no", "off")
+#: The spellings of "off" besides an empty value (any case, spaces ignored).
+FALSE_STRINGS = ("0", "false", "no", "off")
 
 T = TypeVar("T")
+
+
+def env_switch(variable: str) -> bool:
+    """Read an on/off environment variable with ``argument_validation.env_flag``, refusing a
+    value that is neither an "on" spelling (``TRUE_STRINGS``) nor an "off" one.
+
+    Example:
+        >>> os.environ["COURSE_EXAMPLE"] = " Yes "
+        >>> env_switch("COURSE_EXAMPLE")
+        True
+        >>> os.environ["COURSE_EXAMPLE"] = "ture"
+        >>> env_switch("COURSE_EXAMPLE")
+        Traceback (most recent call last):
+        ...
+        ValueError: Environment variable COURSE_EXAMPLE='ture' is not understood. ...
+        >>> del os.environ["COURSE_EXAMPLE"]
+    """
+    # TODO(validation): candidate for argument_validation (env_flag(..., strict=True))
+    raw = os.environ.get(variable, "")
+    if raw.strip().lower() not in ("", *check.TRUE_STRINGS, *FALSE_STRINGS):
+        raise ValueError(
+            f"Environment variable {variable}={raw!r} is not understood. Use one of "
+            f"{list(check.TRUE_STRINGS)} to switch it on, or one of {list(FALSE_STRINGS)} "
+            f"(or leave it empty or unset) to switch it off."
+        )
+    return check.env_flag(variable, default=False)
 
 
 def is_quick() -> bool:
@@ -31,25 +66,26 @@ def is_quick() -> bool:
 
     Raises:
         ValueError: if the variable holds something other than the allowed spellings.
+
+    Example:
+        >>> is_quick() in (True, False)
+        True
     """
-    raw = os.environ.get(QUICK_ENV_VAR, "").strip().lower()
-    if raw in _TRUE:
-        return True
-    if raw in _FALSE:
-        return False
-    raise ValueError(
-        f"Environment variable {QUICK_ENV_VAR}={os.environ[QUICK_ENV_VAR]!r} is not understood. "
-        f"Use one of {list(_TRUE)} for quick mode or {list(_FALSE)} for full mode."
-    )
+    return env_switch(QUICK_ENV_VAR)
 
 
 def mode() -> str:
-    """``"quick"`` or ``"full"``."""
+    """``"quick"`` or ``"full"``.
+
+    Example:
+        >>> mode() == ("quick" if is_quick() else "full")
+        True
+    """
     return "quick" if is_quick() else "full"
 
 
 def pick(*, quick: T, full: T) -> T:
-    """Return ``quick`` in quick mode and ``full`` in full mode.
+    """Return ``quick`` in quick mode and ``full`` in full mode (any values).
 
     Example:
         >>> batch_size = pick(quick=64, full=128)
@@ -58,14 +94,13 @@ def pick(*, quick: T, full: T) -> T:
 
 
 def epochs(full: int, quick: int = 1) -> int:
-    """Number of training epochs for the current mode.
+    """Number of training epochs for the current mode, a Python int.
 
     Example:
         >>> n = epochs(full=20, quick=2)
     """
-    for name, value in (("full", full), ("quick", quick)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+    full = check.positive_int(full, "full")
+    quick = check.positive_int(quick, "quick")
     return pick(quick=quick, full=full)
 
 
@@ -75,8 +110,6 @@ def subset_size(full: int | None, quick: int) -> int | None:
     Example:
         >>> n_train = subset_size(full=None, quick=2_000)
     """
-    if full is not None and (isinstance(full, bool) or not isinstance(full, int) or full < 1):
-        raise ValueError(f"`full` must be None or a positive integer. Received: full={full!r}")
-    if isinstance(quick, bool) or not isinstance(quick, int) or quick < 1:
-        raise ValueError(f"`quick` must be a positive integer. Received: quick={quick!r}")
+    full = check.optional(check.positive_int, full, "full")
+    quick = check.positive_int(quick, "quick")
     return pick(quick=quick, full=full)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_lib import argument_validation as check
+
 __all__ = ["spiral"]
 
 
@@ -37,29 +39,26 @@ def spiral(
         n_classes: number of arms (= classes), at least 2.
         noise: standard deviation of the angular noise, at least 0.
         turns: how many full turns each arm makes, greater than 0.
-        seed: seed of the NumPy generator; ``None`` for fresh randomness.
+        seed: seed of the NumPy generator, a non-negative integer; ``None`` for fresh
+            randomness.
 
     Returns:
         ``(x, y)``: ``x`` float32 of shape ``(n_per_class * n_classes, 2)`` inside the unit
         disc, ``y`` int64 class labels ``0 … n_classes - 1``, grouped by class.
+
+    Raises:
+        ValueError: for an argument of the wrong kind or out of range; the message names it.
 
     Example:
         >>> x, y = spiral(50, 2, noise=0.0)
         >>> bool(np.all(np.linalg.norm(x, axis=1) <= 1.0 + 1e-6))
         True
     """
-    if not isinstance(n_per_class, (int, np.integer)) or isinstance(n_per_class, bool):
-        raise TypeError(f"`n_per_class` must be an int. Received: n_per_class={n_per_class!r}")
-    if n_per_class < 1:
-        raise ValueError(f"`n_per_class` must be at least 1. Received: n_per_class={n_per_class}")
-    if not isinstance(n_classes, (int, np.integer)) or isinstance(n_classes, bool):
-        raise TypeError(f"`n_classes` must be an int. Received: n_classes={n_classes!r}")
-    if n_classes < 2:
-        raise ValueError(f"`n_classes` must be at least 2. Received: n_classes={n_classes}")
-    if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"`noise` must be a finite number >= 0. Received: noise={noise}")
-    if not np.isfinite(turns) or turns <= 0:
-        raise ValueError(f"`turns` must be a finite number > 0. Received: turns={turns}")
+    n_per_class = check.positive_int(n_per_class, "n_per_class")
+    n_classes = check.integer(n_classes, "n_classes", minimum=2)
+    noise = check.non_negative_number(noise, "noise")
+    turns = check.positive_number(turns, "turns")
+    seed = check.seed(seed, "seed")
 
     rng = np.random.default_rng(seed)
     radius = np.linspace(0.0, 1.0, n_per_class)

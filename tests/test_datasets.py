@@ -28,6 +28,7 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
 from course_lib import datasets
+from course_lib.datasets import downloads, places
 
 FASHION_STEMS = (
     "train-images-idx3-ubyte",
@@ -326,7 +327,7 @@ def test_offline_raises_at_once_with_places_and_remedy(home, system_dir, monkeyp
 
     message = str(info.value)
     assert repr(name) in message
-    for _, path in datasets._search_places(name):
+    for _, path in places.search_places(name):
         assert str(path) in message
     assert str(home) in message
     if name == "fashion_mnist":
@@ -348,7 +349,7 @@ def test_offline_raises_at_once_with_places_and_remedy(home, system_dir, monkeyp
 
 @pytest.fixture
 def online(monkeypatch):
-    monkeypatch.setattr(datasets, "_is_online", lambda host, *a, **k: True)
+    monkeypatch.setattr(downloads, "is_online", lambda host, *a, **k: True)
 
 
 @pytest.mark.parametrize("name", DOWNLOADABLE)
@@ -382,8 +383,8 @@ def _serve(monkeypatch, name: str, files: list[tuple[Path, str]], *, corrupt=Fal
         if corrupt:
             sha256 = hashlib.sha256(b"the real file").hexdigest()
         extract = "cifar-10-batches-py" if name == "cifar10" else None
-        remotes.append(datasets._Remote(path.as_uri(), sha256, target, extract))
-    monkeypatch.setitem(datasets._DOWNLOADS, name, tuple(remotes))
+        remotes.append(downloads.Remote(path.as_uri(), sha256, target, extract))
+    monkeypatch.setitem(downloads.DOWNLOADS, name, tuple(remotes))
 
 
 def _server_files(tmp_path: Path, name: str):
@@ -693,11 +694,77 @@ def test_load_first_lists_every_reason_when_none_is_there(home, system_dir, monk
     ("names", "match"),
     [
         ([], "`names` must be a non-empty list"),
-        ("cifar10", "`names` must be a non-empty list"),
+        ("cifar10", r"`names` must be a list of strings, e.g. \['cifar10'\], not a bare"),
         (["cifar10", "cifar10"], "must not repeat"),
-        (["cifar10", "imagenet"], "imagenet"),
+        (["cifar10", "imagenet"], r"Unknown dataset 'imagenet'. `names\[1\]` must be one of"),
+        (["cifar10", 3], r"`names` must be a list of non-empty strings"),
+        (("digits", ""), r"`names` must be a list of non-empty strings"),
     ],
 )
 def test_load_first_rejects_bad_names(names, match):
     with pytest.raises(ValueError, match=match):
         datasets.load_first(names)
+
+
+# --------------------------------------------------------------------------------------------
+# COURSE_OFFLINE: the shared on/off rule (course_lib.run_mode.env_switch)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["1", "TRUE", " yes ", "On"])
+def test_offline_on_spellings_forbid_downloads(home, monkeypatch, value):
+    monkeypatch.setenv(datasets.OFFLINE_ENV_VAR, value)
+    with pytest.raises(datasets.DatasetNotAvailableError, match="downloads are switched off"):
+        datasets.load("mnist")
+
+
+@pytest.mark.parametrize("value", ["0", "false", "NO", "off", "", "  "])
+def test_offline_off_spellings_allow_downloads(home, monkeypatch, value):
+    monkeypatch.setenv(datasets.OFFLINE_ENV_VAR, value)
+    monkeypatch.setattr(downloads, "is_online", lambda host, *a, **k: False)
+    with pytest.raises(datasets.DatasetNotAvailableError, match="this machine is offline"):
+        datasets.load("mnist")
+
+
+@pytest.mark.parametrize("value", ["maybe", "ture", "2"])
+def test_offline_value_that_is_neither_on_nor_off_is_refused(home, monkeypatch, value):
+    """A typo must not silently allow downloads (it used to: anything unknown meant online)."""
+    monkeypatch.setenv(datasets.OFFLINE_ENV_VAR, value)
+    with pytest.raises(ValueError, match=f"COURSE_OFFLINE={value!r} is not understood"):
+        datasets.load("mnist")
+    _assert_empty(home)
+
+
+def test_offline_switch_is_read_by_the_shared_env_flag(home, monkeypatch):
+    from course_lib import argument_validation
+
+    calls = []
+
+    def spy(variable, default=False):
+        calls.append(variable)
+        return True
+
+    monkeypatch.setenv(datasets.OFFLINE_ENV_VAR, "yes")
+    monkeypatch.setattr(argument_validation, "env_flag", spy)
+    with pytest.raises(datasets.DatasetNotAvailableError, match="switched off"):
+        datasets.load("mnist")
+    assert calls == ["COURSE_OFFLINE"]
+
+
+def test_numpy_integers_are_accepted_for_counts_and_seed(home):
+    (x, y), (xt, _) = datasets.load("digits", n_train=np.int64(20), n_test=np.int32(5))
+    (x2, _), _ = datasets.load("digits", n_train=20, seed=np.int64(0))
+    assert x.shape == (20, 8, 8) and y.shape == (20,) and xt.shape == (5, 8, 8)
+    np.testing.assert_array_equal(x, x2)
+
+
+def test_package_keeps_the_public_names():
+    """datasets.py became a package: every public name is still importable from it."""
+    import course_lib.datasets as package
+    from course_lib.datasets import api, catalog, errors
+
+    assert package.load is api.load and package.locate is places.locate
+    assert package.NAMES is catalog.NAMES and package.SYSTEM_DIRS is places.SYSTEM_DIRS
+    assert package.DatasetFormatError is errors.DatasetFormatError
+    for name in package.__all__:
+        assert getattr(package, name) is not None

@@ -44,9 +44,9 @@ def test_not_linearly_separable():
     ("kwargs", "error", "match"),
     [
         ({"n_per_class": 0}, ValueError, "n_per_class"),
-        ({"n_per_class": 2.5}, TypeError, "n_per_class"),
+        ({"n_per_class": 2.5}, ValueError, "n_per_class"),
         ({"n_classes": 1}, ValueError, "n_classes"),
-        ({"n_classes": True}, TypeError, "n_classes"),
+        ({"n_classes": True}, ValueError, "n_classes"),
         ({"noise": -0.1}, ValueError, "noise"),
         ({"turns": 0}, ValueError, "turns"),
     ],
@@ -54,3 +54,30 @@ def test_not_linearly_separable():
 def test_bad_arguments_name_the_argument(kwargs, error, match):
     with pytest.raises(error, match=match):
         spiral(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"noise": "a"}, r"`noise` must be a non-negative number. Received: noise='a'"),
+        ({"noise": True}, r"`noise` must be a non-negative number"),
+        ({"noise": float("nan")}, r"`noise` must be"),
+        ({"turns": "a"}, r"`turns` must be a positive number"),
+        ({"turns": None}, r"`turns` must be a positive number"),
+        ({"seed": "a"}, r"`seed` must be a non-negative integer or None"),
+        ({"seed": -1}, r"`seed` must be a non-negative integer or None"),
+        ({"n_classes": "3"}, r"`n_classes` must be an integer >= 2"),
+    ],
+)
+def test_bad_values_get_a_clear_error(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        spiral(**kwargs)
+
+
+def test_numpy_scalars_are_accepted():
+    x, y = spiral(
+        np.int64(10), np.int32(2), noise=np.float32(0.1), turns=np.float64(0.5), seed=np.int64(3)
+    )
+    x_ref, _ = spiral(10, 2, noise=0.1, turns=0.5, seed=3)
+    assert x.shape == (20, 2) and y.shape == (20,)
+    np.testing.assert_allclose(x, x_ref, atol=1e-6)
