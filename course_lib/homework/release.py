@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import sys
@@ -109,6 +110,18 @@ def _known_names(names: list[str] | None, source: Path) -> list[str]:
 _NBGRADER_LOCK = threading.Lock()
 
 
+def _cache_alembic_head() -> None:
+    """Ask ``alembic`` for nbgrader's schema version once a process, not once a gradebook.
+
+    nbgrader starts ``alembic heads`` (a Python process that imports nbgrader, seconds) for
+    every new gradebook; the answer is fixed by the installed nbgrader. Called under the lock.
+    """
+    import nbgrader.api
+
+    if not hasattr(nbgrader.api.get_alembic_version, "cache_info"):
+        nbgrader.api.get_alembic_version = functools.cache(nbgrader.api.get_alembic_version)
+
+
 @contextlib.contextmanager
 def _scripts_on_path():
     """This environment's scripts first on PATH while nbgrader runs (it calls ``alembic``)."""
@@ -126,23 +139,31 @@ def _scripts_on_path():
 def run_in_process(
     step: str,
     root: str | os.PathLike,
-    *args: str,
+    assignment: str,
+    student: str | None = None,
+    *,
     config: Mapping[str, Any] | None = None,
 ) -> None:
-    """Run the nbgrader API method ``step`` for the course folder ``root``.
+    """Run the nbgrader API method ``step`` for ``assignment`` in the course folder ``root``.
 
     Only for the steps that execute no submitted code (``IN_PROCESS_STEPS``:
     ``generate_assignment``, ``generate_feedback``); it saves starting a Python process with
     nbgrader each time. ``autograde`` runs submitted code, so it always runs in a process of
-    its own (``course_lib.homework.runner``) and is refused here. ``config`` maps
-    ``"Class.trait"`` to a value. No ``nbgrader_config.py`` is read.
+    its own (``course_lib.homework.runner``) and is refused here. ``student`` (feedback only)
+    limits the step to one student. ``config`` maps ``"Class.trait"`` to a value; no
+    ``nbgrader_config.py`` is read.
 
     Raises:
         NbgraderError: with the end of nbgrader's log, when the step failed.
     """
     step = check.one_of(step, "step", IN_PROCESS_STEPS)
     root = Path(check.path(root, "root"))
-    args = tuple(_string_args(args))
+    assignment = check.string(assignment, "assignment")
+    student = check.optional(check.string, student, "student")
+    if student is not None and step != "generate_feedback":
+        raise ValueError(
+            f"`student` is only for step='generate_feedback'. Received: student={student!r}"
+        )
     check.optional(
         check.instance, config, "config", types=Mapping, what="a mapping of 'Class.trait' keys"
     )
@@ -158,7 +179,9 @@ def run_in_process(
     for key, value in (config or {}).items():
         section, trait = key.split(".")
         cfg[section][trait] = value
+    args = (assignment,) if student is None else (assignment, student)
     with _NBGRADER_LOCK, _scripts_on_path():
+        _cache_alembic_head()
         api = NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
         result = getattr(api, step)(*args)
     if not result.get("success"):
