@@ -168,6 +168,25 @@ def confusion_matrix(
                [0, 0, 1]])
     """
     k = check.optional(check.positive_int, num_classes, "num_classes")
+    true, pred = _label_pair(y_true, y_pred)
+    largest = _largest_label(true, pred)
+    if k is None:
+        if largest is None:
+            raise ValueError(
+                "`y_true` and `y_pred` are empty; pass `num_classes` to get an all-zero matrix."
+            )
+        k = largest[1] + 1
+    elif largest is not None and largest[1] >= k:
+        raise ValueError(
+            f"`num_classes` must be larger than every label. Received: num_classes={k}, "
+            f"but `{largest[0]}` holds the label {largest[1]}"
+        )
+    counts = np.bincount(true * k + pred, minlength=k * k)
+    return counts.reshape(k, k).astype(np.int64)
+
+
+def _label_pair(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """The true and predicted class numbers (>= 0), one per example each."""
     true = _to_labels(y_true, "y_true")
     pred = _to_labels(y_pred, "y_pred", n=true.shape[0], reference="y_true")
     for name, arr in (("y_true", true), ("y_pred", pred)):
@@ -175,17 +194,12 @@ def confusion_matrix(
             raise ValueError(
                 f"`{name}` must hold class numbers >= 0. Received a minimum of {arr.min()}"
             )
-    largest = max(int(true.max()), int(pred.max())) if true.size else -1
-    if k is None:
-        if largest < 0:
-            raise ValueError(
-                "`y_true` and `y_pred` are empty; pass `num_classes` to get an all-zero matrix."
-            )
-        k = largest + 1
-    elif largest >= k:
-        raise ValueError(
-            f"`num_classes` must be larger than every label. Received: num_classes={k}, "
-            f"but a label is {largest}"
-        )
-    counts = np.bincount(true * k + pred, minlength=k * k)
-    return counts.reshape(k, k).astype(np.int64)
+    return true, pred
+
+
+def _largest_label(true: np.ndarray, pred: np.ndarray) -> tuple[str, int] | None:
+    """``(argument, label)`` of the largest label of either array; None when both are empty."""
+    if not true.size:
+        return None
+    top_true, top_pred = int(true.max()), int(pred.max())
+    return ("y_true", top_true) if top_true >= top_pred else ("y_pred", top_pred)

@@ -102,7 +102,8 @@ def test_confusion_matrix_num_classes_one_hot_and_scores():
     [
         (([0, 1], [0]), r"`y_pred` must have one entry per example of `y_true` \(2\)"),
         (([0, -1], [0, 1]), r"`y_true` must hold class numbers >= 0"),
-        (([0, 3], [0, 1], 3), r"`num_classes` must be larger than every label"),
+        (([0, 3], [0, 1], 3), r"`num_classes` must be larger.*`y_true` holds the label 3"),
+        (([0, 1], [0, 4], 3), r"`num_classes` must be larger.*`y_pred` holds the label 4"),
         (([0, 1], [0, 1], 0), r"`num_classes` must be a positive integer"),
         (([], []), r"pass `num_classes`"),
         ((np.zeros((2, 2, 2)), [0, 1]), r"`y_true` must have shape \(n,\)"),

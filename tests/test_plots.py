@@ -565,6 +565,11 @@ def test_plot_confusion_matrix_normalized_rows(ax):
     assert [t.get_text() for t in ax.texts][:3] == ["0.50", "0.50", "0.00"]
 
 
+def test_plot_confusion_matrix_says_which_argument_outgrows_class_names():
+    with pytest.raises(ValueError, match=r"`class_names` names 3 classes, but `y_pred` holds"):
+        plot_confusion_matrix(Y_TRUE, [0] * 8 + [5], class_names=["a", "b", "c"])
+
+
 def test_plot_confusion_matrix_accepts_numpy_bool_and_numpy_array_names(ax):
     names = np.array(["a", "b", "c"])
     plot_confusion_matrix(Y_TRUE, Y_PRED, ax=ax, normalize=np.bool_(True), class_names=names)
@@ -587,7 +592,7 @@ def test_plot_confusion_matrix_normalized_columns_and_all():
             r"`normalize` must be one of \[False, True, 'true', 'pred', 'all'\]",
         ),
         ({"normalize": 1}, r"`normalize` must be one of"),
-        ({"class_names": ["a", "b"]}, r"`class_names` names 2 classes, but a label is larger"),
+        ({"class_names": ["a", "b"]}, r"`class_names` names 2 classes, but `y_true` holds"),
         ({"class_names": []}, r"`class_names` must be a non-empty list of strings"),
         ({"ax": object()}, r"`ax` must be None or a matplotlib Axes"),
     ],

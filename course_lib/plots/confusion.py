@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from course_lib import argument_validation as check
-from course_lib.metrics import confusion_matrix
+from course_lib.metrics import _label_pair, _largest_label, confusion_matrix
 from course_lib.plots import _common
 
 if TYPE_CHECKING:
@@ -68,16 +68,16 @@ def plot_confusion_matrix(
     class_names = _common.class_names(class_names)
     if ax is not None:
         _common.check_ax(ax)
-    num = None if class_names is None else len(class_names)
-    try:
-        counts = confusion_matrix(y_true, y_pred, num_classes=num)
-    except ValueError as err:
-        if num is not None and "num_classes" in str(err):
+    true, pred = _label_pair(y_true, y_pred)
+    if class_names is not None:
+        largest = _largest_label(true, pred)
+        if largest is not None and largest[1] >= len(class_names):
             raise ValueError(
-                f"`class_names` names {num} classes, but a label is larger than {num - 1}. "
-                f"Received: class_names={_common.short(class_names)}"
-            ) from None
-        raise
+                f"`class_names` names {len(class_names)} classes, but `{largest[0]}` holds the "
+                f"label {largest[1]}. Received: class_names={_common.short(class_names)}"
+            )
+    num = None if class_names is None else len(class_names)
+    counts = confusion_matrix(true, pred, num_classes=num)
     k = counts.shape[0]
     mode = "true" if normalize is True else normalize
     if mode is False:
