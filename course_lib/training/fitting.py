@@ -87,6 +87,7 @@ def compile_model(
     return model
 
 
+# TODO(validation): candidate for argument_validation (a pair of arrays, e.g. (x_val, y_val)).
 def _validation_pair(value: Any) -> tuple[np.ndarray, np.ndarray] | None:
     if value is None:
         return None
