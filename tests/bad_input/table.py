@@ -81,7 +81,6 @@ class Row:
         bad: ``{parameter: [values]}``: bad values of this row on top of those of the kind
             (a wrong shape, a value out of this function's range).
         args: positional arguments placed before ``kwargs`` (for positional-only parameters).
-        setup: called before every call, e.g. to reset global state; may return nothing.
         prepare: ``prepare(kwargs) -> kwargs``: fresh objects for each call (a new model).
     """
 
