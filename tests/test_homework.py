@@ -11,15 +11,20 @@ import copy
 import csv
 import hashlib
 import html
+import math
 import re
+import warnings
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 
 from course_lib.homework import assignments, grade, release
 from course_lib.homework.feedback import NOTICE
 from course_lib.homework.grading import find_submissions, scan_answer_cells
+from course_lib.homework.release import nbgrader_command, run_in_process
+from course_lib.homework.runner import nbgrader_config
 from course_lib.homework.sandbox import hidden_paths
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -196,19 +201,30 @@ def graded(student_versions, tmp_path_factory):
                 cell.source += "\n" + HISTORY_LATER
         nbformat.write(nb, folders["hw1"] / f"{name}.ipynb")
     (folders["hw1"] / "not_json.ipynb").write_text('{"cells": [{"cell_type": "code", ')
+    # A second submission of the student "solution": the unfilled student version, in a folder.
+    (folders["hw1"] / "solution").mkdir()
+    (folders["hw1"] / "solution" / "hw1.ipynb").write_bytes(student_versions["hw1"].read_bytes())
 
     guarded = (SOURCE, ROOT / "course_lib" / "homework", base / "submissions")
     before = _tree_hash(*guarded)
-    results, outs = {}, {}
+    results, outs, warned = {}, {}, {}
     for hw in HOMEWORK:
         outs[hw] = base / "graded" / hw
         timeout = HW1_CELL_TIMEOUT if hw == "hw1" else 300
-        found = grade(
-            hw, folders[hw], out=outs[hw], cell_timeout=timeout, jobs=2, html_feedback=hw == "hw1"
-        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            found = grade(
+                hw,
+                folders[hw],
+                out=outs[hw],
+                cell_timeout=timeout,
+                jobs=2,
+                html_feedback=hw == "hw1",
+            )
         results[hw] = {r.student: r for r in found}
+        warned[hw] = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
     after = _tree_hash(*guarded)
-    return {"results": results, "out": outs, "hashes": (before, after)}
+    return {"results": results, "out": outs, "hashes": (before, after), "warned": warned}
 
 
 def _max_points(hw: str) -> dict[str, float]:
@@ -371,6 +387,23 @@ def test_nothing_outside_the_working_copies_changed(graded):
     assert before == after
 
 
+def test_a_second_submission_of_a_student_is_named_in_the_gradebook(graded):
+    """``solution.ipynb`` and ``solution/hw1.ipynb``: the file is graded (full marks, not the
+    unfilled notebook in the folder), and the instructor is told about both."""
+    result = _hw1(graded, "solution")
+    assert result.score == result.max_score
+    expected = (
+        "two submissions for 'solution': 'solution.ipynb' and 'solution/hw1.ipynb'; "
+        "'solution.ipynb' was graded, 'solution/hw1.ipynb' was not"
+    )
+    assert result.notes[0] == expected
+    with open(graded["out"]["hw1"] / "grades.csv", newline="") as f:
+        rows = {row["student"]: row for row in csv.DictReader(f)}
+    assert expected in rows["solution"]["notes"]
+    assert [w for w in graded["warned"]["hw1"] if w.startswith(expected)]
+    assert not [w for w in graded["warned"]["hw2"] if "two submissions" in w]
+
+
 def test_feedback_never_shows_hidden_tests(graded):
     source = nbformat.read(SOURCE / "hw1" / "hw1.ipynb", as_version=4)
     hidden = _secret_lines(source, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
@@ -472,3 +505,142 @@ def test_whole_run_limit_and_unusable_names_are_recorded(tmp_path, student_versi
     assert "grading stopped after the limit of 1 s for a submission" in results["slow"].notes
     assert results["bad name"].status == "not graded"
     assert "not a usable student id" in results["bad name"].notes[0]
+
+
+# ------------------------------------------------------------------------------------------
+# Arguments: time limits, folders, ambiguous submissions (no grading run)
+# ------------------------------------------------------------------------------------------
+
+
+def _tiny_source(folder: Path) -> Path:
+    """``folder/tiny/tiny.ipynb``: one answer cell and one test cell worth a point."""
+    answer = nbformat.v4.new_code_cell(
+        "def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION\n"
+    )
+    answer.metadata["nbgrader"] = {
+        "solution": True,
+        "grade": False,
+        "locked": False,
+        "grade_id": "f",
+        "schema_version": 3,
+    }
+    test = nbformat.v4.new_code_cell("assert f() == 1\n")
+    test.metadata["nbgrader"] = {
+        "solution": False,
+        "grade": True,
+        "locked": True,
+        "grade_id": "f_tests",
+        "points": 1,
+        "schema_version": 3,
+    }
+    (folder / "tiny").mkdir(parents=True)
+    nbformat.write(nbformat.v4.new_notebook(cells=[answer, test]), folder / "tiny" / "tiny.ipynb")
+    return folder
+
+
+@pytest.mark.parametrize("name", ["cell_timeout", "total_timeout"])
+@pytest.mark.parametrize("seconds", [0.5, 2.5, math.inf, 0, -3])
+def test_time_limits_must_be_whole_positive_seconds(name, seconds, tmp_path):
+    """0.5 used to pass and be written as ``timeout = 0`` (no limit, to nbclient); inf raised
+    OverflowError. Both are refused by name, before anything is written."""
+    out = tmp_path / "out"
+    with pytest.raises(ValueError, match=rf"`{name}` must be a whole positive number of seconds"):
+        grade("hw1", tmp_path, out=out, **{name: seconds})
+    assert not out.exists()
+
+
+def test_whole_seconds_reach_the_nbgrader_config_as_they_are():
+    assert "c.HiddenFilesExecute.timeout = 30\n" in nbgrader_config(30.0)
+    assert "c.HiddenFilesExecute.timeout = 1\n" in nbgrader_config(np.int64(1))
+    with pytest.raises(ValueError, match="cell_timeout"):
+        nbgrader_config(0.5)
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--cell-timeout", "0.5"),
+        ("--cell-timeout", "inf"),
+        ("--total-timeout", "0"),
+        ("--total-timeout", "x"),
+        ("--jobs", "0"),
+        ("--jobs", "1.5"),
+    ],
+)
+def test_command_line_refuses_what_grade_refuses(option, value, tmp_path, capsys):
+    from course_lib.homework.__main__ import main
+
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as stopped:
+        main(["grade", "hw1", str(tmp_path), "--out", str(out), option, value])
+    assert stopped.value.code == 2  # argparse's usage error, not a traceback
+    assert f"`{option}` must be" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_empty_paths_are_refused_not_read_as_the_current_folder(tmp_path):
+    with pytest.raises(ValueError, match="`source` must be a non-empty path"):
+        assignments("")
+    with pytest.raises(ValueError, match="`out` must be a non-empty path"):
+        grade("hw1", tmp_path, out="")
+    with pytest.raises(ValueError, match="`submissions` must be a non-empty path"):
+        grade("hw1", "", out=tmp_path / "out")
+    with pytest.raises(ValueError, match="`out` must be a non-empty path"):
+        release(["hw1"], out="")
+    with pytest.raises(ValueError, match="`folder` must be a non-empty path"):
+        find_submissions("", "hw1")
+
+
+def test_names_must_be_a_non_empty_list_of_known_assignments(tmp_path):
+    with pytest.raises(ValueError, match="`names` must be a list of strings"):
+        release("hw1", out=tmp_path)  # a bare string would be its letters
+    with pytest.raises(ValueError, match="`names` must be a non-empty list"):
+        release([], out=tmp_path)
+    assert not list(tmp_path.iterdir())
+
+
+def test_command_line_release_without_names_releases_all(tmp_path, capsys):
+    from course_lib.homework.__main__ import main
+
+    source = _tiny_source(tmp_path / "source")
+    assert main(["release", "--out", str(tmp_path / "out"), "--source", str(source)]) == 0
+    assert (tmp_path / "out" / "tiny" / "tiny.ipynb").is_file()
+
+
+def test_a_student_with_a_file_and_a_folder_is_named_with_both(tmp_path):
+    """``alice.ipynb`` and ``alice/hw1.ipynb`` used to give one submission without a word."""
+    (tmp_path / "alice.ipynb").write_text("{}")
+    (tmp_path / "alice").mkdir()
+    (tmp_path / "alice" / "hw1.ipynb").write_text("{}")
+    (tmp_path / "bob.ipynb").write_text("{}")
+    with pytest.warns(UserWarning) as caught:
+        found = find_submissions(tmp_path, "hw1")
+    assert found == [("alice", tmp_path / "alice.ipynb"), ("bob", tmp_path / "bob.ipynb")]
+    [message] = [str(w.message) for w in caught]
+    assert "'alice.ipynb' and 'alice/hw1.ipynb'" in message
+    assert "'alice.ipynb' was graded, 'alice/hw1.ipynb' was not" in message
+
+
+def test_an_empty_submissions_folder_gives_an_empty_gradebook_and_a_warning(tmp_path):
+    (tmp_path / "subs").mkdir()
+    with pytest.warns(UserWarning, match="no submissions of 'hw1'"):
+        assert grade("hw1", tmp_path / "subs", out=tmp_path / "out") == []
+    with open(tmp_path / "out" / "grades.csv", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    assert header[:3] == ["student", "assignment", "status"] and not rows
+    assert set(_max_points("hw1")) <= set(header)
+
+
+def test_submitted_code_never_runs_in_this_process(tmp_path):
+    with pytest.raises(ValueError, match="`step` must be one of"):
+        run_in_process("autograde", tmp_path, "hw1")
+    with pytest.raises(ValueError, match="`student` is only for"):
+        run_in_process("generate_assignment", tmp_path, "hw1", "ann")
+    with pytest.raises(ValueError, match=r"`config` keys must be 'Class\.trait'"):
+        run_in_process("generate_feedback", tmp_path, "hw1", config={"timeout": 3})
+
+
+def test_nbgrader_command_takes_strings_only():
+    assert nbgrader_command("autograde", "hw1")[-2:] == ["autograde", "hw1"]
+    with pytest.raises(ValueError, match="`args`"):
+        nbgrader_command("autograde", 1)
