@@ -271,6 +271,11 @@ def resnet(
         ...
         ValueError: `depth` must be 6n + 2 ...
     """
+    if check.is_int(input_shape):  # resnet(20), the old spelling of resnet(depth=20)
+        raise ValueError(
+            "`input_shape` must be a tuple (height, width, channels); the depth is a keyword "
+            f"argument: resnet(depth={input_shape}). Received: input_shape={input_shape!r}"
+        )
     if not check.is_int(depth) or depth < 8 or (depth - 2) % 6:
         raise ValueError(
             "`depth` must be 6n + 2 with n >= 1, e.g. "

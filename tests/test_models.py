@@ -1,6 +1,7 @@
 import keras
 import numpy as np
 import pytest
+from round_trip import assert_model_round_trip
 
 from benchmarks.lenet_course_vs_keras import plain_keras_lenet5, training_step_ops
 from course_lib import augmentation
@@ -81,3 +82,29 @@ def test_lenet5_learns_and_reloads(tmp_path):
 def test_lenet5_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         lenet5(**kwargs)
+
+
+def test_lenet5_augmentation_must_be_a_layer():
+    with pytest.raises(TypeError, match="`augmentation` must be None or a Keras layer"):
+        lenet5(augmentation="flip")
+
+
+def test_lenet5_accepts_numpy_integers():
+    model = lenet5((np.int64(12), np.int64(12), np.int64(1)), num_classes=np.int64(3))
+    assert model.output_shape == (None, 3)
+
+
+def test_lenet5_round_trip_with_every_argument(tmp_path):
+    kwargs = {
+        "input_shape": (12, 12, 2),
+        "num_classes": 3,
+        "activation": "tanh",
+        "pooling": "average",
+        "batch_norm": True,
+        "dropout": 0.2,
+        "l2": 1e-3,
+        "augmentation": augmentation.for_digits(seed=0),
+        "name": "small_lenet",
+    }
+    x = RNG.random((4, 12, 12, 2)).astype("float32")
+    assert_model_round_trip(lenet5, kwargs, x, tmp_path)

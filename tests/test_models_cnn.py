@@ -3,8 +3,9 @@
 import keras
 import numpy as np
 import pytest
+from round_trip import assert_model_round_trip
 
-from course_lib import augmentation
+from course_lib import augmentation, models
 from course_lib.layers import ConvBlock, DenseBlock
 from course_lib.models import resnet, resnet_depths, vgg
 from course_lib.residual import ResidualBlock
@@ -33,7 +34,7 @@ def resnet_params(n, width=16, channels=3, classes=10, projection=True):
 
 
 def test_resnet20_has_the_papers_0_27_million_parameters():
-    model = resnet(20)
+    model = resnet(depth=20)
     assert model.count_params() == 274_042 == resnet_params(3)
     assert round(model.count_params() / 1e6, 2) == 0.27  # He et al. (2015), table 6: 0.27M
     trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
@@ -62,7 +63,7 @@ def test_resnet_depths_match_the_paper(depth, millions):
     """Table 6 of He et al. (2015) counts trainable weights, with parameter-free (zero-padding)
     shortcuts, to two significant digits. Ours has two 1x1 projections on top of that."""
     n = (depth - 2) // 6
-    model = resnet(depth)
+    model = resnet(depth=depth)
     assert model.count_params() == resnet_params(n)
     projections = [
         b.projection for b in model.layers if isinstance(b, ResidualBlock) and b.projection
@@ -75,7 +76,7 @@ def test_resnet_depths_match_the_paper(depth, millions):
 
 
 def test_plain_net_same_layers_without_shortcuts():
-    plain, res = resnet(20, shortcuts=False), resnet(20)
+    plain, res = resnet(depth=20, shortcut=False), resnet(depth=20)
     assert plain.name == "plain20" and res.name == "resnet20"
     assert plain.count_params() == resnet_params(3, projection=False)
     assert all(
@@ -87,19 +88,19 @@ def test_plain_net_same_layers_without_shortcuts():
 
 
 def test_resnet_with_squeeze_excite():
-    model = resnet(14, se_ratio=4)
+    model = resnet(depth=14, se_ratio=4)
     assert model.name == "se_resnet14"
     se_layers = [b.se for b in model.layers if isinstance(b, ResidualBlock)]
     assert len(se_layers) == 6 and all(isinstance(se, SqueezeExcite) for se in se_layers)
     extra = sum(2 * c * (c // 4) + c // 4 + c for c in (16, 16, 32, 32, 64, 64))
-    assert model.count_params() == resnet(14).count_params() + extra
+    assert model.count_params() == resnet(depth=14).count_params() + extra
 
 
 def test_resnet_on_fashion_mnist_shapes_and_options():
     model = resnet(
-        8,
         (28, 28, 1),
         num_classes=5,
+        depth=8,
         width=8,
         batch_norm=False,
         l2=1e-4,
@@ -150,7 +151,7 @@ def test_output_stays_float32_under_mixed_precision():
     previous = keras.config.dtype_policy()
     keras.config.set_dtype_policy("mixed_float16")
     try:
-        for model in (vgg(stages=((8, 1),)), resnet(8, width=4)):
+        for model in (vgg(stages=((8, 1),)), resnet(depth=8, width=4)):
             assert (
                 model.get_layer("stem" if "resnet" in model.name else "stage1_conv1").compute_dtype
                 == "float16"
@@ -164,7 +165,7 @@ def test_output_stays_float32_under_mixed_precision():
 @pytest.mark.parametrize(
     "build",
     [
-        lambda: resnet(8, (16, 16, 3), width=4, se_ratio=2),
+        lambda: resnet((16, 16, 3), depth=8, width=4, se_ratio=2),
         lambda: vgg((16, 16, 3), stages=((4, 2), (8, 1)), dense_units=(8,)),
     ],
 )
@@ -186,7 +187,7 @@ def test_config_and_save_load_round_trip(build, tmp_path):
 def test_resnet_learns_a_toy_problem():
     x = RNG.random((64, 8, 8, 1)).astype("float32")
     y = (x[:, :4].mean(axis=(1, 2, 3)) > x[:, 4:].mean(axis=(1, 2, 3))).astype("int32")
-    model = resnet(8, (8, 8, 1), num_classes=2, width=4)
+    model = resnet((8, 8, 1), num_classes=2, depth=8, width=4)
     model.compile(keras.optimizers.Adam(1e-2), "sparse_categorical_crossentropy")
     history = model.fit(x, y, epochs=6, batch_size=16, verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0]
@@ -209,7 +210,7 @@ def test_resnet_depths():
         (resnet, {"input_shape": (3, 3, 1)}, "input_shape"),
         (resnet, {"num_classes": 1}, "num_classes"),
         (resnet, {"width": 0}, "width"),
-        (resnet, {"shortcuts": None}, "shortcuts"),
+        (resnet, {"shortcut": None}, "shortcut"),
         (resnet, {"batch_norm": "no"}, "batch_norm"),
         (resnet, {"se_ratio": -1}, "se_ratio"),
         (vgg, {"stages": ()}, "stages"),
@@ -230,3 +231,89 @@ def test_bad_arguments(builder, kwargs, match):
 def test_augmentation_must_be_a_layer(builder):
     with pytest.raises(TypeError, match="augmentation"):
         builder(augmentation="flip")
+
+
+def test_every_builder_has_the_same_signature_style():
+    """builder(input_shape=..., num_classes=..., *, architecture arguments keyword-only)."""
+    import inspect
+
+    for builder in (models.lenet5, models.vgg, models.resnet):
+        params = list(inspect.signature(builder).parameters.values())
+        assert [p.name for p in params[:2]] == ["input_shape", "num_classes"], builder
+        assert all(p.kind is p.POSITIONAL_OR_KEYWORD for p in params[:2])
+        assert all(p.kind is p.KEYWORD_ONLY for p in params[2:]), builder
+    assert resnet((16, 16, 3), 4, depth=8, width=2).output_shape == (None, 4)
+    with pytest.raises(ValueError, match=r"resnet\(depth=20\)"):
+        resnet(20)  # depth is keyword-only
+    with pytest.raises(TypeError):
+        resnet(depth=8, shortcuts=False)  # no deprecated alias: shortcut, as in ResidualBlock
+
+
+def test_vgg_round_trip_with_every_argument(tmp_path):
+    kwargs = {
+        "input_shape": (8, 8, 2),
+        "num_classes": 3,
+        "stages": ((4, 1), (6, 2)),
+        "dense_units": (5, 4),
+        "batch_norm": False,
+        "dropout": 0.2,
+        "l2": 1e-3,
+        "augmentation": augmentation.pipeline(flip="horizontal", seed=0),
+        "name": "small_vgg",
+    }
+    x = RNG.random((4, 8, 8, 2)).astype("float32")
+    assert_model_round_trip(vgg, kwargs, x, tmp_path)
+
+
+def test_resnet_round_trip_with_every_argument(tmp_path):
+    kwargs = {
+        "input_shape": (8, 8, 2),
+        "num_classes": 3,
+        "depth": 8,
+        "width": 4,
+        "shortcut": False,
+        "batch_norm": False,
+        "se_ratio": 2,
+        "l2": 1e-3,
+        "augmentation": augmentation.pipeline(translation=0.1, seed=0),
+        "name": "small_resnet",
+    }
+    x = RNG.random((4, 8, 8, 2)).astype("float32")
+    assert_model_round_trip(resnet, kwargs, x, tmp_path)
+
+
+def test_numpy_integers_are_accepted():
+    model = resnet(
+        (np.int64(8), np.int64(8), np.int64(1)),
+        np.int64(3),
+        depth=np.int64(8),
+        width=np.int32(2),
+        se_ratio=np.int64(2),
+    )
+    assert model.output_shape == (None, 3) and model.name == "se_resnet8"
+    small = vgg(
+        (8, 8, 1), np.int64(2), stages=((np.int64(4), np.int64(1)),), dense_units=[np.int64(3)]
+    )
+    assert small.output_shape == (None, 2)
+    assert resnet_depths(np.int64(20)) == [8, 14, 20]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: models.lenet5(),
+        lambda: models.vgg((8, 8, 3), stages=((4, 1),)),
+        lambda: models.resnet((8, 8, 3), depth=8, width=2),
+    ],
+    ids=["lenet5", "vgg", "resnet"],
+)
+def test_builders_refuse_channels_first(build):
+    """Channels-first images are refused, not misread: resnet((32, 32, 3)) would take 32 for
+    the number of channels and batch norm would normalize the width axis."""
+    previous = keras.config.image_data_format()
+    keras.config.set_image_data_format("channels_first")
+    try:
+        with pytest.raises(ValueError, match=r"image_data_format\(\).*channels_last"):
+            build()
+    finally:
+        keras.config.set_image_data_format(previous)
