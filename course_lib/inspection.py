@@ -122,8 +122,8 @@ def most_confident_mistakes(y_true: ArrayLike, y_prob: ArrayLike, k: int = 16) -
     true = _class_labels(y_true, "y_true", prob.shape[1])
     if prob.shape[0] != true.shape[0]:
         raise ValueError(
-            "`y_prob` must have one row per label. "
-            f"Received: y_prob.shape={prob.shape} for {true.shape[0]} labels"
+            "`y_prob` must have one row per label of `y_true`. "
+            f"Received: y_prob.shape={prob.shape} for {true.shape[0]} labels in y_true"
         )
     k = check.positive_int(k, "k")
     predicted = prob.argmax(axis=1)

@@ -98,18 +98,19 @@ def test_layer_outputs_accepts_a_numpy_batch_size():
     assert got["out"].shape == (3, 2)
 
 
-def test_layer_outputs_of_a_sequential_model_built_without_input():
-    # One probe model for the callbacks and layer_outputs: a Sequential built by calling it
-    # (no keras.Input, so no symbolic graph) is rebuilt on the shape of `x`, as
-    # DeadReLUMonitor always did. Before, layer_outputs refused it ("no defined inputs").
+def test_layer_outputs_of_a_sequential_model_without_input():
+    # One probe model for the callbacks and layer_outputs: a Sequential model without
+    # keras.Input and not built yet has no symbolic graph; it is built on the shape of `x`
+    # (as calling it would), as DeadReLUMonitor always did. Before, layer_outputs refused it
+    # ("no defined inputs").
     model = keras.Sequential(
         [keras.layers.Dense(4, activation="relu", name="d"), keras.layers.Dense(2)]
     )
     x = np.random.default_rng(2).normal(size=(5, 3)).astype("float32")
-    expected = keras.ops.convert_to_numpy(model.layers[0](x))  # builds the layer
-    model(x)
     got = layer_outputs(model, x, "d")["d"]
+    expected = keras.ops.convert_to_numpy(model.layers[0](x))
     np.testing.assert_allclose(got, expected, rtol=1e-6)
+    assert got.min() >= 0.0 and got.shape == (5, 4)
 
 
 def test_layer_outputs_refuses_a_subclassed_model():

@@ -144,7 +144,7 @@ def snapshot_predictions(
     try:
         for i, snapshot in enumerate(snapshots):
             if isinstance(snapshot, (str, os.PathLike)):
-                member = keras.saving.load_model(check.path(snapshot, f"snapshots[{i}]"))
+                member = _load(check.path(snapshot, f"snapshots[{i}]"), f"snapshots[{i}]")
             elif isinstance(snapshot, (list, tuple)):
                 if len(snapshot) != len(original):
                     raise ValueError(
@@ -193,3 +193,10 @@ def average_snapshot_predictions(
     """
     stacked = snapshot_predictions(model, snapshots, x, batch_size=batch_size)
     return average_predictions(list(stacked))  # one array per snapshot
+
+
+def _load(path: str, name: str) -> keras.Model:
+    try:
+        return keras.saving.load_model(path)
+    except (ValueError, OSError) as error:
+        raise ValueError(f"`{name}` could not be loaded as a .keras model: {error}") from error
