@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "FALSE_STRINGS",
     "TRUE_STRINGS",
     "axes",
     "boolean",
@@ -61,8 +62,9 @@ __all__ = [
     "whole_seconds",
 ]
 
-#: The strings an environment switch reads as "on" (case-insensitive, spaces ignored).
+#: The strings an environment switch reads as "on" / "off" (case-insensitive, spaces ignored).
 TRUE_STRINGS = ("1", "true", "yes", "on")
+FALSE_STRINGS = ("0", "false", "no", "off")
 
 
 def _received(name: str, value: Any) -> str:
@@ -403,16 +405,34 @@ def non_empty(arr: np.ndarray | Sequence[Any], name: str) -> None:
 
 
 def env_flag(variable: str, default: bool = False) -> bool:
-    """Read an on/off environment variable: one of ``TRUE_STRINGS`` (any case) means on,
-    any other non-empty value off, unset or empty gives ``default``.
+    """Read an on/off environment variable, the one rule for every switch of the course
+    (``COURSE_QUICK``, ``COURSE_OFFLINE``).
+
+    One of ``TRUE_STRINGS`` (any case, spaces ignored) means on, one of ``FALSE_STRINGS``
+    off, unset or empty gives ``default``; anything else raises ``ValueError``, so that a typo
+    such as ``COURSE_QUICK=ture`` never silently picks a mode.
 
     Example:
-        >>> os.environ["COURSE_EXAMPLE"] = "Yes"
+        >>> os.environ["COURSE_EXAMPLE"] = " Yes "
         >>> env_flag("COURSE_EXAMPLE")
         True
+        >>> os.environ["COURSE_EXAMPLE"] = "ture"
+        >>> env_flag("COURSE_EXAMPLE")
+        Traceback (most recent call last):
+        ...
+        ValueError: Environment variable COURSE_EXAMPLE='ture' is not understood. ...
         >>> del os.environ["COURSE_EXAMPLE"]
     """
-    raw = os.environ.get(variable, "").strip().lower()
-    if not raw:
+    raw = os.environ.get(variable, "")
+    word = raw.strip().lower()
+    if not word:
         return default
-    return raw in TRUE_STRINGS
+    if word in TRUE_STRINGS:
+        return True
+    if word in FALSE_STRINGS:
+        return False
+    raise ValueError(
+        f"Environment variable {variable}={raw!r} is not understood. Use one of "
+        f"{list(TRUE_STRINGS)} to switch it on, or one of {list(FALSE_STRINGS)} "
+        "(or leave it empty or unset) to switch it off."
+    )

@@ -13,14 +13,13 @@ that reads it. Notebooks never look at the variable themselves; they ask::
     n_train = subset_size(full=None, quick=2_000)   # None means "all of it"
 
 ``COURSE_QUICK`` and ``COURSE_OFFLINE`` (:mod:`course_lib.datasets`) are read by one rule,
-``env_switch``: ``1``, ``true``, ``yes``, ``on`` (any case) mean on; ``0``, ``false``, ``no``,
-``off``, an empty value or no variable mean off; anything else is refused with an error, so
-that a typo such as ``COURSE_QUICK=ture`` never silently picks a mode.
+``argument_validation.env_flag``: ``1``, ``true``, ``yes``, ``on`` (any case) mean on; ``0``,
+``false``, ``no``, ``off``, an empty value or no variable mean off; anything else is refused
+with an error, so that a typo such as ``COURSE_QUICK=ture`` never silently picks a mode.
 """
 
 from __future__ import annotations
 
-import os
 from typing import TypeVar
 
 from course_lib import argument_validation as check
@@ -29,36 +28,7 @@ __all__ = ["QUICK_ENV_VAR", "epochs", "is_quick", "mode", "pick", "subset_size"]
 
 QUICK_ENV_VAR = "COURSE_QUICK"
 
-#: The spellings of "off" besides an empty value (any case, spaces ignored).
-FALSE_STRINGS = ("0", "false", "no", "off")
-
 T = TypeVar("T")
-
-
-def env_switch(variable: str) -> bool:
-    """Read an on/off environment variable with ``argument_validation.env_flag``, refusing a
-    value that is neither an "on" spelling (``TRUE_STRINGS``) nor an "off" one.
-
-    Example:
-        >>> os.environ["COURSE_EXAMPLE"] = " Yes "
-        >>> env_switch("COURSE_EXAMPLE")
-        True
-        >>> os.environ["COURSE_EXAMPLE"] = "ture"
-        >>> env_switch("COURSE_EXAMPLE")
-        Traceback (most recent call last):
-        ...
-        ValueError: Environment variable COURSE_EXAMPLE='ture' is not understood. ...
-        >>> del os.environ["COURSE_EXAMPLE"]
-    """
-    # TODO(validation): candidate for argument_validation (env_flag(..., strict=True))
-    raw = os.environ.get(variable, "")
-    if raw.strip().lower() not in ("", *check.TRUE_STRINGS, *FALSE_STRINGS):
-        raise ValueError(
-            f"Environment variable {variable}={raw!r} is not understood. Use one of "
-            f"{list(check.TRUE_STRINGS)} to switch it on, or one of {list(FALSE_STRINGS)} "
-            f"(or leave it empty or unset) to switch it off."
-        )
-    return check.env_flag(variable, default=False)
 
 
 def is_quick() -> bool:
@@ -71,7 +41,7 @@ def is_quick() -> bool:
         >>> is_quick() in (True, False)
         True
     """
-    return env_switch(QUICK_ENV_VAR)
+    return check.env_flag(QUICK_ENV_VAR)
 
 
 def mode() -> str:

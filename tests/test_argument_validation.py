@@ -177,7 +177,7 @@ def test_optional():
         ("0", False),
         ("no", False),
         ("off", False),
-        ("maybe", False),
+        (" FALSE ", False),
         ("", None),
         (None, None),
     ],

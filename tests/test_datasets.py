@@ -707,7 +707,7 @@ def test_load_first_rejects_bad_names(names, match):
 
 
 # --------------------------------------------------------------------------------------------
-# COURSE_OFFLINE: the shared on/off rule (course_lib.run_mode.env_switch)
+# COURSE_OFFLINE: the shared on/off rule (course_lib.argument_validation.env_flag)
 # --------------------------------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
-from course_lib import run_mode
+from course_lib import argument_validation as check
 from course_lib.datasets import catalog, places
 from course_lib.datasets.errors import DatasetDownloadError, DatasetFormatError, not_available
 
@@ -82,7 +82,7 @@ DOWNLOADS: dict[str, tuple[Remote, ...]] = {
 
 def offline_by_env() -> bool:
     """Whether ``COURSE_OFFLINE`` forbids downloads (the shared on/off spellings)."""
-    return run_mode.env_switch(OFFLINE_ENV_VAR)
+    return check.env_flag(OFFLINE_ENV_VAR)
 
 
 def is_online(host: str, port: int = 443, timeout: float = CONNECT_TIMEOUT_S) -> bool:
