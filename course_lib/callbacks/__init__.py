@@ -3,7 +3,8 @@
 - `early_stopping()`: Keras's `EarlyStopping` with the course defaults (best weights
   restored).
 - `DeadReLUMonitor`: fraction of ReLU units that never fire on a probe batch.
-- `ActivationStats`: mean, std and saturation of layer activations on a probe batch.
+- `ActivationStats`: mean, std and saturation (values near either end of a bounded
+  activation's range) of layer activations on a probe batch.
 - `LearningRateFinder` / `find_learning_rate()`: the learning-rate range test.
 - `SnapshotSaver` / `average_snapshot_predictions()`: snapshot ensembles from one run with a
   cyclic learning rate.
