@@ -1,6 +1,10 @@
+import copy
+import json
+
 import keras
 import numpy as np
 import pytest
+from round_trip import assert_config_holds, assert_every_argument_set
 
 from course_lib import augmentation
 
@@ -104,3 +108,70 @@ def test_pipeline_saves_and_reloads(tmp_path, images):
     reloaded = keras.saving.load_model(tmp_path / "aug.keras")
     assert _layer_types(reloaded.layers[0]) == _layer_types(model.layers[0])
     np.testing.assert_array_equal(reloaded.predict(images, verbose=0), images.reshape(8, -1))
+
+
+def test_digit_preset_names_a_bad_rotation():
+    with pytest.raises(ValueError, match="`rotation` must be a number in"):
+        augmentation.for_digits(rotation="a")
+
+
+def test_numpy_numbers_are_accepted():
+    pipe = augmentation.pipeline(
+        rotation=np.float32(0.05), noise=np.float64(0.1), seed=np.int64(2)
+    )
+    assert [type(layer).__name__ for layer in pipe.layers] == ["RandomRotation", "GaussianNoise"]
+    assert augmentation.for_digits(rotation=np.float64(0.05), seed=np.int32(1)) is not None
+
+
+def _every_argument():
+    return {
+        "flip": "vertical",
+        "rotation": 0.05,
+        "translation": 0.1,
+        "zoom": 0.15,
+        "contrast": 0.3,
+        "brightness": 0.25,
+        "noise": 0.05,
+        "value_range": (-1.0, 1.0),
+        "seed": 3,
+        "name": "my_augmentation",
+    }
+
+
+def test_pipeline_round_trip_with_every_argument(tmp_path, images):
+    """Each argument reaches the saved config, and a clone (from the config, or loaded from a
+    .keras file) makes the same random changes from the same seed."""
+    kwargs = _every_argument()
+    assert_every_argument_set(augmentation.pipeline, kwargs)
+    images = 2 * images - 1
+    pipe = augmentation.pipeline(**kwargs)
+    config = pipe.get_config()
+    assert config["name"] == "my_augmentation"
+    layers = {layer["class_name"]: layer["config"] for layer in config["layers"]}
+    fill = {"fill_mode": "constant", "fill_value": -1.0}  # the low end of value_range
+    assert_config_holds(layers["RandomFlip"], {"mode": "vertical", "seed": 3})
+    assert_config_holds(layers["RandomRotation"], {"factor": (-0.05, 0.05), "seed": 4, **fill})
+    assert_config_holds(
+        layers["RandomTranslation"],
+        {"height_factor": 0.1, "width_factor": 0.1, "seed": 5, **fill},
+    )
+    assert_config_holds(layers["RandomZoom"], {"height_factor": 0.15, "seed": 6, **fill})
+    assert_config_holds(layers["RandomContrast"], {"value_range": (-1.0, 1.0), "seed": 7})
+    assert 0.3 in layers["RandomContrast"]["factor"]
+    assert_config_holds(
+        layers["RandomBrightness"],
+        {"factor": (-0.25, 0.25), "value_range": (-1.0, 1.0), "seed": 8},
+    )
+    assert_config_holds(layers["GaussianNoise"], {"stddev": 0.05, "seed": 9})
+    clone = keras.Sequential.from_config(copy.deepcopy(config))
+    assert clone.get_config() == config
+    expected = np.asarray(pipe(images, training=True))
+    np.testing.assert_allclose(np.asarray(clone(images, training=True)), expected, atol=1e-6)
+
+    fresh = augmentation.pipeline(**kwargs)
+    model = keras.Sequential([keras.Input((28, 28, 1)), fresh])
+    model.save(tmp_path / "aug.keras")
+    loaded = keras.saving.load_model(tmp_path / "aug.keras").layers[0]
+    assert json.dumps(loaded.get_config()) == json.dumps(fresh.get_config())
+    np.testing.assert_allclose(np.asarray(loaded(images, training=True)), expected, atol=1e-6)
+    np.testing.assert_array_equal(np.asarray(loaded(images, training=False)), images)
