@@ -35,7 +35,7 @@ def build(name: str):
     if name == "vgg":
         return models.vgg((32, 32, 3), stages=((32, 2), (64, 2), (128, 2)), dense_units=(128,))
     if name == "resnet20":
-        return models.resnet(20, (32, 32, 3))
+        return models.resnet((32, 32, 3), depth=20)
     raise ValueError(f"unknown model {name!r}; choose from lenet5, vgg, resnet20")
 
 

@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     keras.utils.set_random_seed(14)
     with plan.scope():
-        model = resnet(20, x_train.shape[1:], augmentation=augment)
+        model = resnet(x_train.shape[1:], depth=20, augmentation=augment)
         # the notebook's optimizer: Adam with a cosine decay of the learning rate to zero
         steps = -(-len(x_fit) // 128) * epochs
         schedule = keras.optimizers.schedules.CosineDecay(1e-3, decay_steps=steps)
