@@ -28,28 +28,6 @@ __all__ = ["FLIP_MODES", "for_digits", "for_natural_images", "pipeline"]
 FLIP_MODES = ("horizontal", "vertical", "horizontal_and_vertical")
 
 
-def _value_range(value_range) -> tuple[float, float]:
-    """A pair of finite numbers (low, high) with low < high."""
-    # TODO(validation): candidate for argument_validation (an increasing pair of numbers)
-    if (
-        not isinstance(value_range, (tuple, list))
-        or len(value_range) != 2
-        or not all(check.is_number(v) for v in value_range)
-    ):
-        raise ValueError(
-            "`value_range` must be a pair (low, high) of numbers with low < high. "
-            f"Received: value_range={value_range!r}"
-        )
-    low = check.number(value_range[0], "value_range")
-    high = check.number(value_range[1], "value_range")
-    if not low < high:
-        raise ValueError(
-            "`value_range` must be a pair (low, high) of numbers with low < high. "
-            f"Received: value_range={value_range!r}"
-        )
-    return (low, high)
-
-
 def pipeline(
     *,
     flip: str | None = None,
@@ -88,7 +66,7 @@ def pipeline(
     contrast = check.fraction(contrast, "contrast")
     brightness = check.fraction(brightness, "brightness")
     noise = check.non_negative_number(noise, "noise")
-    value_range = _value_range(value_range)
+    value_range = check.interval(value_range, "value_range")
     seed = check.seed(seed)
     name = check.string(name, "name")
 

@@ -138,7 +138,7 @@ def predict_ensemble(
     return average_predictions(outputs, weights=weights)
 
 
-# TODO(validation): candidate for argument_validation (a list of non-negative weights).
+# Used here only; built on argument_validation (one weight per model, not all zero).
 def _weights(weights: Sequence[float], count: int) -> np.ndarray:
     """One non-negative, finite weight per model, not all zero."""
     if isinstance(weights, str) or not isinstance(weights, (Sequence, np.ndarray)):

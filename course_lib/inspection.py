@@ -133,7 +133,7 @@ def most_confident_mistakes(y_true: ArrayLike, y_prob: ArrayLike, k: int = 16) -
     return wrong[order[:k]].astype(np.int64)
 
 
-# TODO(validation): candidate for argument_validation (integer class labels of shape (n,)).
+# Used here only; built on argument_validation (integer class labels of shape (n,)).
 def _class_labels(y: Any, name: str, num_classes: int) -> np.ndarray:
     """Integer labels of shape (n,), each in [0, num_classes); an empty list is no labels."""
     try:

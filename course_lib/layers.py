@@ -86,18 +86,6 @@ def default_initializer(activation: str) -> str:
     return _DEFAULT_INITIALIZERS[check.one_of(activation, "activation", ACTIVATIONS)]
 
 
-def _require_channels_last(owner: str) -> None:
-    """Refuse to build an image layer or model when Keras is set to channels-first images."""
-    # TODO(validation): candidate for argument_validation (a check of Keras's global setting)
-    data_format = keras.config.image_data_format()
-    if data_format != "channels_last":
-        raise ValueError(
-            f"{owner} supports only channels-last images, (batch, height, width, channels), but "
-            f"keras.config.image_data_format() is {data_format!r}. Switch back with "
-            "keras.config.set_image_data_format('channels_last')."
-        )
-
-
 def _initializer(identifier) -> keras.initializers.Initializer:
     try:
         return initializers.get(identifier)
@@ -275,7 +263,7 @@ class ConvBlock(_Block):
         seed: int | None = None,
         **kwargs,
     ):
-        _require_channels_last("ConvBlock")
+        check.channels_last("ConvBlock")
         filters = check.positive_int(filters, "filters")
         kernel_size = check.int_pair(kernel_size, "kernel_size")
         strides = check.int_pair(strides, "strides")

@@ -17,14 +17,14 @@ from __future__ import annotations
 import keras
 
 from course_lib import argument_validation as check
-from course_lib.layers import ACTIVATIONS, ConvBlock, DenseBlock, _require_channels_last
+from course_lib.layers import ACTIVATIONS, ConvBlock, DenseBlock
 from course_lib.residual import ResidualBlock
 
 __all__ = ["lenet5", "resnet", "resnet_depths", "vgg"]
 
 
 def _input_shape(input_shape, builder: str, *, min_size: int, why: str) -> tuple[int, int, int]:
-    _require_channels_last(builder)
+    check.channels_last(builder)
     input_shape = check.shape(
         input_shape,
         "input_shape",
@@ -60,23 +60,11 @@ def _common(num_classes, batch_norm, l2, augmentation, name, *, optional_name=Fa
     }
 
 
-def _positive_ints(value, name: str, what: str, *, length: int | None = None) -> tuple:
-    """A sequence of positive integers (of ``length`` entries if given), as a tuple."""
-    # TODO(validation): candidate for argument_validation
-    if (
-        not isinstance(value, (tuple, list))
-        or (length is not None and len(value) != length)
-        or not all(check.is_int(v) and v >= 1 for v in value)
-    ):
-        raise ValueError(f"`{name}` must be {what}. Received: {name}={value!r}")
-    return tuple(int(v) for v in value)
-
-
 def _stages(stages) -> tuple[tuple[int, int], ...]:
     what = "a non-empty sequence of (filters, convs) pairs of positive integers"
     if not isinstance(stages, (tuple, list)) or not stages:
         raise ValueError(f"`stages` must be {what}. Received: stages={stages!r}")
-    return tuple(_positive_ints(stage, "stages", what, length=2) for stage in stages)
+    return tuple(check.shape(stage, "stages", length=2, what=what) for stage in stages)
 
 
 def _classifier(num_classes: int) -> keras.layers.Dense:
@@ -195,8 +183,11 @@ def vgg(
         min_size=2 ** len(stages),
         why=f"{len(stages)} stages halve the image {len(stages)} times",
     )
-    dense_units = _positive_ints(
-        dense_units, "dense_units", "a sequence of positive integers (may be empty)"
+    dense_units = check.shape(
+        dense_units,
+        "dense_units",
+        what="a sequence of positive integers (may be empty)",
+        allow_empty=True,
     )
     args = _common(num_classes, batch_norm, l2, augmentation, name)
     dropout = check.fraction(dropout, "dropout")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import keras
 
 from course_lib import argument_validation as check
-from course_lib.layers import ACTIVATIONS, ConvBlock, _require_channels_last, default_initializer
+from course_lib.layers import ACTIVATIONS, ConvBlock, default_initializer
 from course_lib.squeeze_excite import SqueezeExcite
 
 __all__ = ["ResidualBlock"]
@@ -68,7 +68,7 @@ class ResidualBlock(keras.layers.Layer):
         se_ratio: int | None = None,
         **kwargs,
     ):
-        _require_channels_last("ResidualBlock")
+        check.channels_last("ResidualBlock")
         filters = check.positive_int(filters, "filters")
         strides = check.integer(strides, "strides", minimum=1, maximum=2)
         shortcut = check.boolean(shortcut, "shortcut")

@@ -17,7 +17,6 @@ from __future__ import annotations
 import keras
 
 from course_lib import argument_validation as check
-from course_lib.layers import _require_channels_last
 
 __all__ = ["SqueezeExcite", "se_parameter_count"]
 
@@ -56,7 +55,7 @@ class SqueezeExcite(keras.layers.Layer):
     """
 
     def __init__(self, se_ratio: int = 16, **kwargs):
-        _require_channels_last("SqueezeExcite")
+        check.channels_last("SqueezeExcite")
         se_ratio = check.positive_int(se_ratio, "se_ratio")
         super().__init__(**kwargs)
         self.se_ratio = se_ratio

@@ -192,3 +192,41 @@ def test_env_flag(monkeypatch, raw, expected):
         assert check.env_flag("COURSE_TEST_FLAG", default=True) is True
     else:
         assert check.env_flag("COURSE_TEST_FLAG") is expected
+
+
+def test_interval():
+    assert check.interval((np.int64(-1), 1.0), "value_range") == (-1.0, 1.0)
+    for bad in [(1, 0), (0, 0), (0, INF), (NAN, 1), (0, 1, 2), 3, "01", (True, 2)]:
+        with pytest.raises(ValueError, match=r"`value_range` must be a pair \(low, high\)"):
+            check.interval(bad, "value_range")
+
+
+def test_shape_allow_empty_and_own_wording():
+    assert check.shape([], "dense_units", allow_empty=True) == ()
+    with pytest.raises(ValueError, match="`dense_units` must be a tuple of positive integers"):
+        check.shape([], "dense_units")
+    with pytest.raises(ValueError, match=r"`stages` must be \(filters, convs\) pairs\."):
+        check.shape((16,), "stages", length=2, what="(filters, convs) pairs")
+
+
+def test_function():
+    assert check.function(len, "f") is len
+    for bad in ["sum", None, 3, int]:  # a class is not the function meant
+        with pytest.raises(TypeError, match="`f` must be a function of x"):
+            check.function(bad, "f", "a function of x")
+
+
+def test_channels_last_refuses_channels_first_and_says_how_to_switch_back():
+    import keras
+
+    check.channels_last("ConvBlock")
+    keras.config.set_image_data_format("channels_first")
+    try:
+        with pytest.raises(
+            ValueError,
+            match=r"ConvBlock supports only channels-last.*"
+            r"set_image_data_format\('channels_last'\)",
+        ):
+            check.channels_last("ConvBlock")
+    finally:
+        keras.config.set_image_data_format("channels_last")

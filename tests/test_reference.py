@@ -372,7 +372,7 @@ def test_gradient_check_rejects_bad_arguments():
         ref.numerical_gradient(np.sum, x, h=0)
     with pytest.raises(ValueError, match=r"`f` must return a scalar.*shape \(3,\)"):
         ref.numerical_gradient(lambda v: v * 2, x)
-    with pytest.raises(ValueError, match="`f` must be a callable"):
+    with pytest.raises(TypeError, match="`f` must be a function of x that returns a scalar"):
         ref.numerical_gradient("sum", x)
     with pytest.raises(ValueError, match=r"`analytic_grad` must have the shape of `x`"):
         ref.gradient_check(np.sum, x, np.ones(4))

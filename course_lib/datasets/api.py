@@ -151,7 +151,6 @@ def load_first(names: Sequence[str], **kwargs: Any) -> tuple[str, tuple[Split, S
 
 
 def _no_repeats(values: list[str], name: str) -> None:
-    # TODO(validation): candidate for argument_validation (a list without repeated entries)
     if len(set(values)) != len(values):
         raise ValueError(f"`{name}` must not repeat a dataset. Received: {name}={values!r}")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -15,19 +15,6 @@ if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
 __all__ = ["plot_activation_histograms"]
-
-
-# TODO(validation): candidate for argument_validation (an interval: a pair low < high).
-def _value_range(value: Any, name: str) -> tuple[float, float]:
-    """A pair ``(low, high)`` of finite numbers with ``low < high``."""
-    if not isinstance(value, (tuple, list, np.ndarray)) or len(value) != 2:
-        raise ValueError(
-            f"`{name}` must be None or a pair (low, high). Received: {name}={value!r}"
-        )
-    low, high = (check.number(v, name) for v in value)
-    if not low < high:
-        raise ValueError(f"`{name}` must be finite with low < high. Received: {name}={value!r}")
-    return low, high
 
 
 def plot_activation_histograms(
@@ -77,7 +64,7 @@ def plot_activation_histograms(
         items = [(f"layer {i + 1}", v) for i, v in enumerate(activations)]
     check.non_empty(items, "activations")
     bins = check.positive_int(bins, "bins")
-    value_range = check.optional(_value_range, range, "range")
+    value_range = check.optional(check.interval, range, "range")
     title = _common.title(title)
     if axes is not None:
         _common.axes_list(axes, "axes", len(items))

@@ -55,7 +55,7 @@ def numerical_gradient(
         >>> numerical_gradient(lambda v: np.sum(v**2), x).round(6)
         array([2., 4.])
     """
-    f = _scalar_function(f, "f")
+    f = check.function(f, "f", "a function of x that returns a scalar")
     x = _writeable_float64(x, "x")
     h = check.positive_number(h, "h")
 
@@ -71,13 +71,6 @@ def numerical_gradient(
             x[idx] = original
         grad[idx] = (f_plus - f_minus) / (2.0 * h)
     return grad
-
-
-# TODO(validation): candidate for argument_validation (a `callable` check).
-def _scalar_function(f: object, name: str) -> Callable[[np.ndarray], float]:
-    if not callable(f):
-        raise ValueError(f"`{name}` must be a callable returning a scalar. Received: {name}={f!r}")
-    return f
 
 
 def _writeable_float64(x: object, name: str) -> np.ndarray:
@@ -150,7 +143,7 @@ def gradient_check(
         >>> gradient_check(lambda v: np.sum(v**2), x, x) > 0.1     # missing factor 2
         True
     """
-    f = _scalar_function(f, "f")
+    f = check.function(f, "f", "a function of x that returns a scalar")
     x = _writeable_float64(x, "x")
     analytic_grad = check.float_array(analytic_grad, "analytic_grad")
     if analytic_grad.shape != x.shape:

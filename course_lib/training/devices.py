@@ -51,7 +51,7 @@ class Device:
             )
 
 
-# TODO(validation): candidate for argument_validation (a pair of non-negative integers).
+# Used here only; built on argument_validation (a GPU compute capability, major >= 1).
 def _capability_pair(value: Any, name: str = "compute_capability") -> tuple[int, int]:
     """(major, minor), both integers >= 0 (NumPy integers too), major >= 1."""
     if not isinstance(value, (tuple, list)) or len(value) != 2:

@@ -20,7 +20,7 @@ def _model(model: Any) -> keras.Model:
     return check.instance(model, "model", keras.Model, "a keras.Model")
 
 
-# TODO(validation): candidate for argument_validation (a Keras object or a name Keras knows).
+# Used here only: a Keras object, or a name that keras.<kind>.get knows.
 def _keras_object(
     value: Any, name: str, kind: type, get: Any, what: str, *, functions: bool = False
 ) -> Any:
@@ -87,7 +87,7 @@ def compile_model(
     return model
 
 
-# TODO(validation): candidate for argument_validation (a pair of arrays, e.g. (x_val, y_val)).
+# Used here only: fit's (x_val, y_val) pair.
 def _validation_pair(value: Any) -> tuple[np.ndarray, np.ndarray] | None:
     if value is None:
         return None
