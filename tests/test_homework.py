@@ -19,6 +19,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
+from tiny_assignment import write_tiny_source
 
 from course_lib.homework import assignments, grade, release
 from course_lib.homework.feedback import NOTICE
@@ -512,32 +513,6 @@ def test_whole_run_limit_and_unusable_names_are_recorded(tmp_path, student_versi
 # ------------------------------------------------------------------------------------------
 
 
-def _tiny_source(folder: Path) -> Path:
-    """``folder/tiny/tiny.ipynb``: one answer cell and one test cell worth a point."""
-    answer = nbformat.v4.new_code_cell(
-        "def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION\n"
-    )
-    answer.metadata["nbgrader"] = {
-        "solution": True,
-        "grade": False,
-        "locked": False,
-        "grade_id": "f",
-        "schema_version": 3,
-    }
-    test = nbformat.v4.new_code_cell("assert f() == 1\n")
-    test.metadata["nbgrader"] = {
-        "solution": False,
-        "grade": True,
-        "locked": True,
-        "grade_id": "f_tests",
-        "points": 1,
-        "schema_version": 3,
-    }
-    (folder / "tiny").mkdir(parents=True)
-    nbformat.write(nbformat.v4.new_notebook(cells=[answer, test]), folder / "tiny" / "tiny.ipynb")
-    return folder
-
-
 @pytest.mark.parametrize("name", ["cell_timeout", "total_timeout"])
 @pytest.mark.parametrize("seconds", [0.5, 2.5, math.inf, 0, -3])
 def test_time_limits_must_be_whole_positive_seconds(name, seconds, tmp_path):
@@ -602,7 +577,7 @@ def test_names_must_be_a_non_empty_list_of_known_assignments(tmp_path):
 def test_command_line_release_without_names_releases_all(tmp_path, capsys):
     from course_lib.homework.__main__ import main
 
-    source = _tiny_source(tmp_path / "source")
+    source = write_tiny_source(tmp_path / "source")
     assert main(["release", "--out", str(tmp_path / "out"), "--source", str(source)]) == 0
     assert (tmp_path / "out" / "tiny" / "tiny.ipynb").is_file()
 

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 import nbformat
+from tiny_assignment import write_tiny_source
 
 from bad_input.table import Exempt, Row
 from course_lib.homework import feedback, gradebook, grading, sandbox, scan
@@ -26,34 +27,7 @@ _TMP = tempfile.TemporaryDirectory(prefix="rows-homework-")  # removed when the 
 _MISSING = str(Path(_TMP.name) / "no-such-folder")
 
 
-def _tiny_source() -> Path:
-    """``<tmp>/source/tiny/tiny.ipynb``: one answer cell and one test cell worth a point."""
-    folder = Path(_TMP.name) / "source" / "tiny"
-    folder.mkdir(parents=True)
-    answer = nbformat.v4.new_code_cell(
-        "def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION\n"
-    )
-    answer.metadata["nbgrader"] = {
-        "solution": True,
-        "grade": False,
-        "locked": False,
-        "grade_id": "f",
-        "schema_version": 3,
-    }
-    test = nbformat.v4.new_code_cell("assert f() == 1\n")
-    test.metadata["nbgrader"] = {
-        "solution": False,
-        "grade": True,
-        "locked": True,
-        "grade_id": "f_tests",
-        "points": 1,
-        "schema_version": 3,
-    }
-    nbformat.write(nbformat.v4.new_notebook(cells=[answer, test]), folder / "tiny.ipynb")
-    return folder.parent
-
-
-TINY_SOURCE = _tiny_source()
+TINY_SOURCE = write_tiny_source(Path(_TMP.name) / "source")
 
 
 class _Fresh:
