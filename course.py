@@ -6,6 +6,7 @@
     python3 course.py install  # only install (add --gpu for the NVIDIA GPU build of TensorFlow)
     python3 course.py homework release            # student versions of the homework
     python3 course.py homework grade hw1 SUBMISSIONS_DIR   # grade a folder of notebooks
+    python3 course.py receipts [NN ...]  # run notebooks in full mode; receipts/ and RESULTS.md
 
 Everything goes into a virtual environment in ``.venv`` next to this file (set COURSE_VENV to
 put it elsewhere). Nothing is installed system-wide. Arguments after the command go to
@@ -24,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 MIN_PYTHON = (3, 10)
-EXTRAS = {"lab": "lab", "test": "dev", "install": "dev", "homework": "dev"}
+EXTRAS = {"lab": "lab", "test": "dev", "install": "dev", "homework": "dev", "receipts": "dev"}
 
 
 def venv_dir() -> Path:
@@ -90,6 +91,8 @@ def run(argv: list[str]) -> int:
     if command == "homework":
         # From the caller's folder, so that the paths of submissions and outputs are theirs.
         return subprocess.call([str(python), "-m", "course_lib.homework", *rest])
+    if command == "receipts":
+        return subprocess.call([str(python), "-m", "course_lib.receipts", *rest], cwd=ROOT)
     if command == "lab":
         if not any(arg.endswith(".ipynb") for arg in rest):
             rest.append("notebooks/00_setup.ipynb")  # open the first notebook

@@ -10,6 +10,7 @@ and then imports the parts it needs, e.g. ``from course_lib.layers import DenseB
 """
 
 from course_lib.environment import EnvironmentInfo, setup
+from course_lib.receipts.recording import record
 from course_lib.run_mode import QUICK_ENV_VAR, epochs, is_quick, mode, pick, subset_size
 
 __version__ = "0.1.0"
@@ -22,6 +23,7 @@ __all__ = [
     "is_quick",
     "mode",
     "pick",
+    "record",
     "setup",
     "subset_size",
 ]

@@ -186,6 +186,15 @@ def setup(
         deterministic=deterministic,
         versions=_versions(keras, backend),
     )
+    from course_lib.receipts import note_environment  # a no-op outside a receipt run
+
+    note_environment(
+        backend=backend,
+        device=device,
+        versions=info.versions,
+        seed=seed,
+        deterministic=deterministic,
+    )
     if verbose:
         print(info.summary())
     return info

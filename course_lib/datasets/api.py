@@ -11,6 +11,7 @@ from course_lib import argument_validation as check
 from course_lib.datasets import catalog, downloads, places
 from course_lib.datasets.errors import DatasetDownloadError, DatasetNotAvailableError
 from course_lib.datasets.readers import READERS, Split
+from course_lib.receipts import recording as receipts
 
 __all__ = ["load", "load_first"]
 
@@ -89,6 +90,7 @@ def load(
     x_test, y_test = _subset(x_test, y_test, n_test, seed)
     x_train = _finish_images(x_train, name, normalize=normalize, channels=channels)
     x_test = _finish_images(x_test, name, normalize=normalize, channels=channels)
+    receipts.note_dataset(name, str(path), len(x_train), len(x_test))  # no-op outside receipts
     return (x_train, y_train), (x_test, y_test)
 
 
