@@ -93,7 +93,7 @@ def test_setup_and_load_note_environment_and_dataset(receipt_file):
     assert notes["datasets"] == [
         {"name": "digits", "source": notes["datasets"][0]["source"], "n_train": 100, "n_test": 450}
     ]
-    assert notes["datasets"][0]["source"].endswith("digits.csv.gz")
+    assert notes["datasets"][0]["source"] == "scikit-learn"
 
 
 # --- a run and its receipt -----------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -81,7 +82,7 @@ def load(
             raise DatasetDownloadError(
                 f"The {name} download finished but its files are not in {places.data_home()}."
             )
-    _, path = found
+    source, path = found
     (x_train, y_train), (x_test, y_test) = READERS[name](path)
 
     n_train = _check_count("n_train", n_train, name, "training", len(x_train))
@@ -90,7 +91,7 @@ def load(
     x_test, y_test = _subset(x_test, y_test, n_test, seed)
     x_train = _finish_images(x_train, name, normalize=normalize, channels=channels)
     x_test = _finish_images(x_test, name, normalize=normalize, channels=channels)
-    receipts.note_dataset(name, str(path), len(x_train), len(x_test))  # no-op outside receipts
+    receipts.note_dataset(name, _where(source, path), len(x_train), len(x_test))  # see receipts
     return (x_train, y_train), (x_test, y_test)
 
 
@@ -150,6 +151,16 @@ def load_first(names: Sequence[str], **kwargs: Any) -> tuple[str, tuple[Split, S
 # --------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------
+
+
+def _where(source: str, path: Path) -> str:
+    """Where a dataset was read from, for a receipt: ``system /usr/share/...``,
+    ``keras cache ~/.keras/datasets/...`` or ``scikit-learn`` (its bundled copy)."""
+    if source == "scikit-learn":
+        return "scikit-learn"
+    home = Path.home()
+    shown = f"~/{path.relative_to(home)}" if path.is_relative_to(home) else str(path)
+    return f"{source} {shown}"
 
 
 def _no_repeats(values: list[str], name: str) -> None:
