@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -111,7 +112,7 @@ def test_run_notebook_runs_in_full_mode_and_writes_a_whole_receipt(tmp_path, mon
     assert receipt["machine"]["cores"] >= 1 and receipt["machine"]["cpu"]
     assert receipt["wall_seconds"] > 0
     assert receipts.problems([notebook], tmp_path / "receipts") == []
-    assert __import__("os").environ["COURSE_QUICK"] == "1"  # restored
+    assert os.environ["COURSE_QUICK"] == "1"  # restored
 
 
 def test_a_failed_run_leaves_the_old_receipt(tmp_path):
@@ -162,6 +163,10 @@ def test_problems_name_every_kind_of_fault(tmp_path):
     assert receipts.problems([good], out) == [
         "01_a.ipynb: the receipt is from quick mode, not full",
         "01_a.ipynb: the receipt records no figures",
+    ]
+    receipts.write_receipt({**receipt, "notebook": "02_b.ipynb"}, out / "01_a.json")
+    assert receipts.problems([good], out) == [
+        f"01_a.ipynb: {out / '01_a.json'} is the receipt of 02_b.ipynb"
     ]
     (out / "01_a.json").write_text('{"notebook": "01_a.ipynb"}')
     assert "not a whole receipt" in receipts.problems([good], out)[0]

@@ -91,8 +91,8 @@ def write_receipt(receipt: dict[str, Any], path: str | os.PathLike[str]) -> None
 def problems(notebooks: list[Path] | list[str], receipts_dir: str | os.PathLike[str]) -> list[str]:
     """What is wrong with the receipts of these notebooks: one line each (empty: all fresh).
 
-    A receipt is missing, not whole, not from full mode, without figures, or stale (its code
-    hash is not the notebook's now).
+    A receipt is missing, not whole, of another notebook, not from full mode, without figures,
+    or stale (its code hash is not the notebook's now).
 
     Example:
         >>> problems(["notebooks/00_setup.ipynb"], "no-such-folder")
@@ -110,6 +110,8 @@ def problems(notebooks: list[Path] | list[str], receipts_dir: str | os.PathLike[
         except ValueError as error:
             found.append(f"{notebook.name}: {error}")
             continue
+        if receipt["notebook"] != notebook.name:
+            found.append(f"{notebook.name}: {path} is the receipt of {receipt['notebook']}")
         if receipt["mode"] != "full":
             found.append(f"{notebook.name}: the receipt is from {receipt['mode']} mode, not full")
         if not receipt["figures"]:

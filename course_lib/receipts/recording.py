@@ -28,7 +28,8 @@ def _receipt_path() -> Path | None:
     return Path(value) if value else None
 
 
-def _read(path: Path) -> dict[str, Any]:
+def read_notes(path: Path) -> dict[str, Any]:
+    """The notes of a run so far (the runner reads them when the notebook has finished)."""
     if not path.exists():
         return {"environment": None, "datasets": [], "figures": {}}
     return json.loads(path.read_text())
@@ -86,7 +87,7 @@ def record(**figures: Any) -> None:
     path = _receipt_path()
     if path is None:
         return
-    notes = _read(path)
+    notes = read_notes(path)
     again = sorted(set(values) & set(notes["figures"]))
     if again:
         raise ValueError(f"figures already recorded in this run: {again}; record each once")
@@ -111,7 +112,7 @@ def note_environment(
     path = _receipt_path()
     if path is None:
         return
-    notes = _read(path)
+    notes = read_notes(path)
     notes["environment"] = {
         "backend": backend,
         "device": device,
@@ -137,7 +138,7 @@ def note_dataset(name: str, source: str, n_train: int, n_test: int) -> None:
     path = _receipt_path()
     if path is None:
         return
-    notes = _read(path)
+    notes = read_notes(path)
     entry = {"name": name, "source": source, "n_train": n_train, "n_test": n_test}
     if entry not in notes["datasets"]:
         notes["datasets"].append(entry)

@@ -20,7 +20,7 @@ from typing import Any
 
 from course_lib import argument_validation as check
 from course_lib.receipts import files
-from course_lib.receipts.recording import RECEIPT_ENV_VAR, _read
+from course_lib.receipts.recording import RECEIPT_ENV_VAR, read_notes
 from course_lib.run_mode import QUICK_ENV_VAR
 
 __all__ = ["cpu_model", "run_notebook"]
@@ -95,7 +95,7 @@ def run_notebook(
                     os.environ.pop(key, None)
                 else:
                     os.environ[key] = value
-        notes = _read(notes_path)
+        notes = read_notes(notes_path)
     if notes["environment"] is None:
         raise ValueError(f"{path.name} never called course_lib.setup(): no environment to note")
     if not notes["figures"]:
