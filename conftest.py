@@ -1,6 +1,6 @@
 """Loaded by pytest for every path in the repository, notebooks included.
 
-Quick mode is the default for any test run, so that ``pytest notebooks/12_lenet.ipynb`` on its
+Quick mode is the default for any test run, so that ``pytest notebooks/15_lenet.ipynb`` on its
 own checks the stored quick-mode outputs, as the whole suite does. (Set ``COURSE_QUICK=0`` to run
 the notebooks in full mode under pytest.) The notebook kernels inherit this environment.
 """

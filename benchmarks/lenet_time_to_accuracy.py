@@ -3,7 +3,7 @@
 
 Each recipe trains ``course_lib.models.lenet5(batch_norm=True, dropout=...)`` with Adam and a
 cosine decay to zero over the whole run, on the 60,000 training images, of which 10 % are held
-out for validation as in notebook 12 (some recipes hold out none), seeded by
+out for validation as in notebook 15 (some recipes hold out none), seeded by
 ``course_lib.setup``. After every epoch a callback notes the training seconds so far (the
 epoch and its validation pass; the clock stops before the callback's own test evaluation)
 and the test accuracy on all 10,000 test images. The table gives, per recipe, the accuracy
@@ -24,7 +24,7 @@ import course_lib
 
 #: name -> (batch size, epochs, peak learning rate, dropout, share held out for validation)
 RECIPES = {
-    "b128-e20": (128, 20, 2e-3, 0.3, 0.1),  # notebook 12 before: 91.05 % in 260 s
+    "b128-e20": (128, 20, 2e-3, 0.3, 0.1),  # notebook 15 before: 91.05 % in 260 s
     "b256-e8": (256, 8, 2e-3, 0.3, 0.1),
     "b256-e8-nodrop": (256, 8, 2e-3, 0.0, 0.1),
     "b256-e8-lr5": (256, 8, 5e-3, 0.0, 0.1),

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Time to accuracy of notebook 14's full-mode ResNet-20 run.
+"""Time to accuracy of notebook 17's full-mode ResNet-20 run.
 
 The setup is the notebook's (section 5), in full mode: CIFAR-10 where it is available, else
 Fashion-MNIST (said so in the output); a tenth of the training set held out for validation;

@@ -462,7 +462,7 @@ def test_activation_stats_sigmoid_band_is_the_tanh_band():
 
 
 def test_activation_stats_tanh_keeps_the_abs_099_rule():
-    # Notebook 06's numbers: for tanh the fraction is exactly that of |a| > threshold.
+    # Notebook 07's numbers: for tanh the fraction is exactly that of |a| > threshold.
     model = _tanh_model()
     stats = ActivationStats(_probe((5,), n=40), saturation_threshold=0.9)
     measured = stats.measure(model)

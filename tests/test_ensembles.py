@@ -48,7 +48,7 @@ def test_predict_ensemble_matches_manual_average():
 
 
 def test_accuracy_is_importable_from_here():
-    # (tested in test_metrics.py; notebook 09 imports it from course_lib.ensembles)
+    # (tested in test_metrics.py; notebook 12 imports it from course_lib.ensembles)
     from course_lib import metrics
 
     assert accuracy is metrics.accuracy

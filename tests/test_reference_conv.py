@@ -320,7 +320,7 @@ def test_pooling_rejects_bad_arguments(forward):
 def test_window_errors_name_the_arguments():
     # The error said "kernel_size=5 ... input size 4", names that are no argument of these
     # functions; it now says which argument (and which axis of `x`) does not fit.
-    # (conv_output_size keeps its wording, which notebook 10 shows.)
+    # (conv_output_size keeps its wording, which notebook 13 shows.)
     with pytest.raises(
         ValueError, match=r"pool_size=5 .* does not fit input height x\.shape\[1\]=4"
     ):

@@ -50,8 +50,8 @@ def receipt_path(notebook: str | os.PathLike[str], receipts_dir: str | os.PathLi
     """``receipts_dir/<notebook name>.json``.
 
     Example:
-        >>> receipt_path("notebooks/12_lenet.ipynb", "receipts").as_posix()
-        'receipts/12_lenet.json'
+        >>> receipt_path("notebooks/15_lenet.ipynb", "receipts").as_posix()
+        'receipts/15_lenet.json'
     """
     name = Path(check.path(notebook, "notebook")).stem
     return Path(check.path(receipts_dir, "receipts_dir")) / f"{name}.json"

@@ -47,7 +47,7 @@ def conv_output_size(n: int, k: int, stride: int = 1, padding: int = 0) -> int:
     stride = check.positive_int(stride, "stride")
     padding = check.non_negative_int(padding, "padding")
 
-    # (The wording is that of notebook 10's stored output: keep the two in step.)
+    # (The wording is that of notebook 13's stored output: keep the two in step.)
     return _fitted_size(n, k, stride, padding, n_said=f"input size {n}", k_said=f"kernel_size={k}")
 
 

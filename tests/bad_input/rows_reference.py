@@ -159,7 +159,7 @@ ROWS = [
             "padding": "non_negative_int",
         },
         # A kernel that does not fit n ("kernel_size=9 ... input size 7") is tested in
-        # test_reference_conv.py; its wording is shown in notebook 10.
+        # test_reference_conv.py; its wording is shown in notebook 13.
         bad={"stride": [3], "padding": ["same"]},
     ),
     Row(ref.same_padding, kwargs={"k": 3}, params={"k": "positive_int"}, bad={"k": [4]}),
