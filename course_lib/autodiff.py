@@ -24,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -106,9 +107,14 @@ def layer_gradients(
             f"Received: upstream.shape={upstream.shape}"
         )
 
+    # ``stateless_call`` hands its keywords to ``call`` as they are, and many layers (pooling,
+    # reshaping) have no ``training`` argument.
+    takes_training = "training" in inspect.signature(layer.call).parameters
+    call_kwargs = {"training": training} if takes_training else {}
+
     def objective(tensors: list[Any]) -> Any:
         x_t, *weight_t = tensors
-        out, _ = layer.stateless_call(weight_t, non_trainable, x_t, training=training)
+        out, _ = layer.stateless_call(weight_t, non_trainable, x_t, **call_kwargs)
         up = keras.ops.convert_to_tensor(upstream, dtype=out.dtype)
         return keras.ops.sum(out * up)
 

@@ -111,6 +111,17 @@ def test_layer_gradients_of_a_model():
     np.testing.assert_allclose(dx, gradients(total, x), rtol=RTOL)
 
 
+def test_layer_without_a_training_argument():
+    x = np.arange(16.0).reshape(1, 4, 4, 1)
+    dx, grads = layer_gradients(
+        keras.layers.MaxPooling2D(2, dtype="float64"), x, np.ones((1, 2, 2, 1))
+    )
+    assert grads == {}
+    expected = np.zeros((4, 4))
+    expected[1::2, 1::2] = 1.0  # the maximum of each 2x2 window is its lower-right entry
+    np.testing.assert_array_equal(dx[0, :, :, 0], expected)
+
+
 def test_wrong_upstream_shape_names_the_argument():
     layer = keras.layers.Dense(2, dtype="float64")
     with pytest.raises(ValueError, match=r"`upstream` must have the shape .*\(3, 2\)"):
