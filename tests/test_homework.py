@@ -1,8 +1,9 @@
 """Homework: student versions and grading (course_lib.homework, assignments/source).
 
 One grading run per assignment (module-scoped fixtures) grades a folder with the solution, the
-generated student version, a submission with one deliberate mistake, and for HW1 the hostile
-and broken submissions. Each test then checks one property of those results.
+generated student version, a submission with one deliberate mistake, and for HW1 the wrong
+submissions of tests/hw1_submissions.py and the hostile and broken submissions. Each test then
+checks one property of those results.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
+from hw1_submissions import WRONG_HW1
 from tiny_assignment import write_tiny_source
 
 from course_lib.homework import assignments, grade, release
@@ -32,6 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "assignments" / "source"
 HOMEWORK = ["hw1", "hw2", "hw3", "hw4"]
 HW1_CELL_TIMEOUT = 10
+# HW1's folder: solution, student, missing_transpose, 5 hostile, not_json, and WRONG_HW1.
+HW1_SUBMISSIONS = 9 + len(WRONG_HW1)
 
 # One deliberate mistake each: (assignment, answer cell, old text, new text, part it breaks).
 WRONG = {
@@ -177,6 +181,8 @@ def graded(student_versions, tmp_path_factory):
         )
 
     hw1 = student["hw1"]
+    for name, (_, changes) in WRONG_HW1.items():
+        nbformat.write(_filled("hw1", hw1, changes), folders["hw1"] / f"{name}.ipynb")
     neuron = "def neuron(x, w, b):\n    while True:\n        pass\n"
     hostile = {
         "infinite_loop": {"neuron": neuron},
@@ -305,6 +311,62 @@ def test_wrong_submission_loses_exactly_its_part(name, graded):
     assert result.score == sum(points.values()) - points[broken]
 
 
+@pytest.mark.parametrize("name", sorted(WRONG_HW1))
+def test_wrong_hw1_submission_loses_exactly_its_part(name, graded):
+    """tests/hw1_submissions.py: backward passes that are wrong only on shapes or calls the
+    visible tests do not make, gradient checks that cannot see a wrong gradient or leave the
+    parameters moved, a one-sided numerical gradient. Each loses its own part and nothing
+    else: the gradient check and the training loop are graded with reference pieces."""
+    part, _ = WRONG_HW1[name]
+    _only_part_lost(_hw1(graded, name), part)
+
+
+def test_backward_part_is_worth_four_points_and_runs_first_its_check_then_training():
+    points = _max_points("hw1")
+    assert points["backward_tests"] == 4 and points["gradcheck_tests"] == 2
+    order = list(points)
+    assert order.index("numgrad_tests") < order.index("backward_tests")
+    assert order.index("backward_tests") < order.index("gradcheck_tests")
+    assert order.index("gradcheck_tests") < order.index("train_tests")
+    nb = nbformat.read(SOURCE / "hw1" / "hw1.ipynb", as_version=4)
+    ids = [_nbgrader(c)["grade_id"] for c in nb.cells]
+    assert ids.index("gradcheck_tests") < ids.index("gradcheck_run") < ids.index("train_md")
+
+
+def test_hw1_hands_out_no_backward_formulas(student_versions):
+    """The student version says what to return and where the method is (notebook 04), not the
+    formulas: no gradient expression of the backward pass appears in its text or tests."""
+    nb = nbformat.read(student_versions["hw1"], as_version=4)
+    text = "\n".join(cell.source for cell in nb.cells)
+    squeezed = re.sub(r"\s+", "", text)
+    for formula in ("h^\\topds", "h.T@", "W_2^\\top", '["W2"].T', "x^\\topdz", "x.T@", "dz_1=dh"):
+        assert formula not in squeezed, formula
+    intro = nb.cells[0].source
+    assert "04 (backpropagation" in intro
+    assert all(f"{n:02d} (" in intro for n in (1, 2, 3, 4))
+    backward_md = next(c.source for c in nb.cells if _nbgrader(c)["grade_id"] == "backward_md")
+    assert "notebook 04" in backward_md and "(D, H)" in backward_md
+
+
+def _numbers(text: str) -> list[float]:
+    """The points of "part 2 · other part 3 = 5" or "... · **total 5**": each number that ends
+    an item (not the 50,000 of "within 50,000 parameters 3")."""
+    return [float(n) for n in re.findall(r"(\d+(?:\.\d+)?)\s*(?=·|=|\*\*|$)", text.strip())]
+
+
+@pytest.mark.parametrize("hw", HOMEWORK)
+def test_points_in_the_intro_and_the_table_are_the_notebooks(hw):
+    """The **Points:** line of each notebook's intro and its row in assignments/README.md list
+    the points of the test cells, in order, and their total."""
+    points = list(_max_points(hw).values())
+    nb = nbformat.read(SOURCE / hw / f"{hw}.ipynb", as_version=4)
+    [line] = [p for p in nb.cells[0].source.split("\n\n") if p.startswith("**Points:**")]
+    assert _numbers(line) == [*points, sum(points)], line
+    table = (ROOT / "assignments" / "README.md").read_text()
+    [row] = [r for r in table.splitlines() if r.startswith(f"| {hw} ")]
+    assert _numbers(row.split("|")[2]) == [*points, sum(points)], row
+
+
 # ------------------------------------------------------------------------------------------
 # Hostile and broken submissions (HW1)
 # ------------------------------------------------------------------------------------------
@@ -380,7 +442,7 @@ def test_hidden_tests_are_not_on_disk_while_the_submission_runs(graded):
 def test_other_submissions_are_graded_normally(graded):
     assert graded["results"]["hw1"]["solution"].score == sum(_max_points("hw1").values())
     assert graded["results"]["hw1"]["missing_transpose"].status == "graded"
-    assert len(graded["results"]["hw1"]) == 9
+    assert len(graded["results"]["hw1"]) == HW1_SUBMISSIONS
 
 
 def test_nothing_outside_the_working_copies_changed(graded):
@@ -409,7 +471,7 @@ def test_feedback_never_shows_hidden_tests(graded):
     source = nbformat.read(SOURCE / "hw1" / "hw1.ipynb", as_version=4)
     hidden = _secret_lines(source, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
     pages = sorted((graded["out"]["hw1"] / "feedback").glob("*/hw1.html"))
-    assert len(pages) == 8  # every graded submission (not the one that is not JSON)
+    assert len(pages) == HW1_SUBMISSIONS - 1  # every graded one (not the one that is not JSON)
     for page in pages:
         text = _page_text(page)
         assert "BEGIN HIDDEN" not in text
@@ -421,14 +483,14 @@ def test_feedback_never_shows_hidden_tests(graded):
 def test_gradebook_has_a_row_per_submission_with_parts_and_notes(graded):
     with open(graded["out"]["hw1"] / "grades.csv", newline="") as f:
         rows = {row["student"]: row for row in csv.DictReader(f)}
-    assert len(rows) == 9
-    assert rows["solution"]["score"] == rows["solution"]["max_score"] == "12"
+    assert len(rows) == HW1_SUBMISSIONS
+    assert rows["solution"]["score"] == rows["solution"]["max_score"] == "15"
     assert rows["missing_transpose"]["backward_tests"] == "0"
-    assert rows["missing_transpose"]["score"] == "9"
+    assert rows["missing_transpose"]["score"] == "11"
     assert rows["not_json"]["status"] == "not graded"
     assert "time limit" in rows["infinite_loop"]["notes"]
     report = (graded["out"]["hw1"] / "feedback" / "infinite_loop" / "hw1.txt").read_text()
-    assert "11 of 12 points" in report and "neuron_tests" in report
+    assert "14 of 15 points" in report and "neuron_tests" in report
 
 
 # ------------------------------------------------------------------------------------------
