@@ -13,7 +13,7 @@ Example (a whole run takes about a minute an assignment, so it is not run as a d
     >>> from course_lib.homework import grade
     >>> results = grade("hw1", "submissions/hw1", out="graded/hw1")  # doctest: +SKIP
     >>> results[0].score, results[0].max_score  # doctest: +SKIP
-    (12.0, 12.0)
+    (15.0, 15.0)
 
 A folder without submissions gives an empty gradebook (and a warning) at once:
 
@@ -84,7 +84,7 @@ def grade(
     Example (a whole run is not run as a doctest; the first line takes about a minute)::
 
         >>> [r.score for r in grade("hw1", "submissions/hw1", out="graded/hw1")]  # doctest: +SKIP
-        [12.0, 7.0]
+        [15.0, 7.0]
 
     Time limits are whole seconds, checked before anything runs:
 
