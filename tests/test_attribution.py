@@ -198,6 +198,29 @@ def test_grad_cam_default_layer_is_the_last_4d_one_and_is_upsampled():
     np.testing.assert_array_equal(grad_cam(model, image, upsample=False), coarse)
 
 
+def test_grad_cam_keeps_only_the_positive_part():
+    model = _two_colour_model(pool=False)
+    kernel, bias = model.get_layer("output").get_weights()
+    kernel[1::2, 0] = -1.0  # channel 1 now speaks against class 0
+    model.get_layer("output").set_weights([kernel, bias])
+    cam = grad_cam(model, _two_colour_image(), "conv", 0)[0]
+    expected = np.zeros((8, 8))
+    expected[2:4, 2:4] = 1.0  # the channel-1 square is negative before the ReLU: zero
+    np.testing.assert_allclose(cam, expected, atol=1e-6)
+
+
+def test_occlusion_fill_value_is_used():
+    images = np.ones((1, 8, 8, 1), dtype="float32")
+    grid = occlusion_map(
+        _quadrant_model(), images, 0, patch=2, stride=2, fill=1.0, score="logit", upsample=False
+    )
+    np.testing.assert_allclose(grid, 0.0)  # filling ones with ones hides nothing
+    grid = occlusion_map(
+        _quadrant_model(), images, 0, patch=2, stride=2, fill=-1.0, score="logit", upsample=False
+    )
+    assert grid[0, 0, 0] == 8.0  # 4 pixels from 1 to -1
+
+
 def test_grad_cam_with_no_positive_evidence_is_zero_not_nan():
     image = _two_colour_image()
     image[..., 0] = 0.0  # nothing of class 0 left

@@ -88,6 +88,12 @@ def grad_cam(
     [0, 1] (all zeros where no location speaks for the class). The model is cut after the
     layer (``graph.split_model``) and dy_c / dA is the gradient of the head at A.
 
+    The upsampling takes the layer's grid to span the whole image, which holds for "same"
+    padding (``vgg``); after "valid" convolutions (LeNet-5's c3 sees only the central part of
+    the image) the map comes out a little spread towards the edges. Grad-CAM also needs
+    channels that mean the same thing wherever they fire: a class decided by *where* a
+    feature is rather than *what* it is averages to weights near zero.
+
     Args:
         model: a Sequential or functional ``keras.Model`` of images (not subclassed).
         images: a batch of its inputs, (N, H, W, C) floats.
@@ -117,9 +123,7 @@ def grad_cam(
     features_t = g.layer_tensor(graph, layer_name, "layer_name", ndim=4)
     name = g.producer(features_t)[0].name
     base, head = g.cut(graph, features_t, graph.logits, name)
-    features = g.predict(base, x, batch_size).astype(
-        np.float32 if x.dtype == np.float32 else x.dtype
-    )
+    features = g.predict(base, x, batch_size).astype(x.dtype)
     logits = g.predict(head, features, batch_size)
     classes = g.class_indices(class_index, logits.argmax(axis=1), logits.shape[1])
     cams = []
