@@ -77,10 +77,12 @@ def test_no_global_settings_changed_and_no_show(monkeypatch):
 
 
 OLD_PUBLIC_NAMES = [
+    "MAX_ATTRIBUTION_IMAGES",
     "MAX_GRID_IMAGES",
     "MAX_TILES",
     "confusion_matrix",
     "plot_activation_histograms",
+    "plot_attribution",
     "plot_confusion_matrix",
     "plot_decision_regions",
     "plot_feature_maps",

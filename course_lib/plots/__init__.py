@@ -14,7 +14,9 @@ One module per family, all importable from here:
 - ``plots.images``: ``plot_image_grid`` (at most ``MAX_GRID_IMAGES``), image mosaics;
 - ``plots.activations``: ``plot_activation_histograms``, per-layer histograms;
 - ``plots.confusion``: ``plot_confusion_matrix``, a confusion matrix as a heat map;
-- ``plots.conv``: ``plot_filters`` and ``plot_feature_maps`` (at most ``MAX_TILES``).
+- ``plots.conv``: ``plot_filters`` and ``plot_feature_maps`` (at most ``MAX_TILES``);
+- ``plots.attribution``: ``plot_attribution`` (at most ``MAX_ATTRIBUTION_IMAGES``), saliency,
+  occlusion or Grad-CAM maps over their images.
 
 ``confusion_matrix`` is an evaluation metric: it lives in ``course_lib.metrics`` and is
 importable from here as well (the same function).
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 from course_lib.metrics import confusion_matrix
 from course_lib.plots.activations import plot_activation_histograms
+from course_lib.plots.attribution import MAX_ATTRIBUTION_IMAGES, plot_attribution
 from course_lib.plots.confusion import plot_confusion_matrix
 from course_lib.plots.conv import MAX_TILES, plot_feature_maps, plot_filters
 from course_lib.plots.decision_regions import plot_decision_regions
@@ -39,10 +42,12 @@ from course_lib.plots.history import plot_history
 from course_lib.plots.images import MAX_GRID_IMAGES, plot_image_grid
 
 __all__ = [
+    "MAX_ATTRIBUTION_IMAGES",
     "MAX_GRID_IMAGES",
     "MAX_TILES",
     "confusion_matrix",
     "plot_activation_histograms",
+    "plot_attribution",
     "plot_confusion_matrix",
     "plot_decision_regions",
     "plot_feature_maps",
