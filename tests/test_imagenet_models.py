@@ -23,9 +23,19 @@ RNG = np.random.default_rng(0)
 BUILDERS = [alexnet, zfnet, vgg16, googlenet, resnet_imagenet]
 
 
-def _unbuilt(builder, **kwargs) -> keras.Model:
+def _build_unbuilt(builder, **kwargs) -> keras.Model:
     with keras.StatelessScope(initialize_variables=False):
         return builder(**kwargs)
+
+
+@pytest.fixture
+def unbuilt():
+    """Builds ImageNet-size models without drawing their weights. Keras keeps the variables a
+    StatelessScope leaves uninitialized in a global list (and would draw them all on the next
+    scope that initializes): the test clears it afterwards, so that 138 million deferred
+    weights do not stay in memory."""
+    yield _build_unbuilt
+    keras.utils.clear_session()
 
 
 def _trainable(model) -> int:
@@ -40,7 +50,7 @@ def _conv(k, c_in, c_out, groups=1):
     return k * k * (c_in // groups) * c_out + c_out
 
 
-def test_alexnet_has_the_papers_60_million_parameters():
+def test_alexnet_has_the_papers_60_million_parameters(unbuilt):
     """Krizhevsky et al. (2012): "60 million parameters". Counted layer by layer, with the
     two-GPU split of conv2, conv4 and conv5 (they see half of the channels each)."""
     by_hand = (
@@ -53,29 +63,29 @@ def test_alexnet_has_the_papers_60_million_parameters():
         + (4096 * 4096 + 4096)
         + (4096 * 1000 + 1000)
     )
-    model = _unbuilt(alexnet)
+    model = unbuilt(alexnet)
     assert model.count_params() == by_hand == 60_965_224
     assert _distance(model.count_params(), 60e6) == 1.6  # the paper rounds to "60 million"
     assert tuple(model.get_layer("conv2").kernel.shape) == (5, 5, 48, 256)
-    one_gpu = _unbuilt(alexnet, groups=1)
+    one_gpu = unbuilt(alexnet, groups=1)
     assert one_gpu.count_params() == 62_378_344
     assert one_gpu.count_params() - model.count_params() == 25 * 48 * 256 + 9 * 192 * (384 + 256)
 
 
-def test_alexnet_feature_maps_at_227():
+def test_alexnet_feature_maps_at_227(unbuilt):
     """55x55x96 after conv1, 27 after the first pooling, 13 after the second, 6 at the end:
     the paper's figure 2 (whose "224" does not give 55 with an 11x11 stride-4 kernel)."""
-    model = _unbuilt(alexnet)
+    model = unbuilt(alexnet)
     names = ["conv1", "pool1", "conv2", "pool2", "conv5", "pool5"]
     shapes = [tuple(model.get_layer(n).output.shape[1:]) for n in names]
     assert shapes == [
         (55, 55, 96), (27, 27, 96), (27, 27, 256), (13, 13, 256), (13, 13, 256), (6, 6, 256),
     ]  # fmt: skip
     assert sum(isinstance(layer, LocalResponseNorm) for layer in model.layers) == 2
-    assert not any(isinstance(la, LocalResponseNorm) for la in _unbuilt(alexnet, lrn=False).layers)
+    assert not any(isinstance(la, LocalResponseNorm) for la in unbuilt(alexnet, lrn=False).layers)
 
 
-def test_zfnet_parameters_and_figure_3_shapes():
+def test_zfnet_parameters_and_figure_3_shapes(unbuilt):
     by_hand = (
         _conv(7, 3, 96)
         + _conv(5, 96, 256)
@@ -86,7 +96,7 @@ def test_zfnet_parameters_and_figure_3_shapes():
         + (4096 * 4096 + 4096)
         + (4096 * 1000 + 1000)
     )
-    model = _unbuilt(zfnet)
+    model = unbuilt(zfnet)
     assert model.count_params() == by_hand == 62_357_608
     # No total in the paper; the same order as AlexNet, 0.03 % below the one-GPU AlexNet.
     assert abs(_distance(model.count_params(), 62_378_344)) < 0.05
@@ -96,8 +106,8 @@ def test_zfnet_parameters_and_figure_3_shapes():
     assert tuple(model.get_layer("conv1").kernel.shape) == (7, 7, 3, 96)
 
 
-def test_vgg16_has_exactly_the_parameters_of_keras_applications():
-    model = _unbuilt(vgg16)
+def test_vgg16_has_exactly_the_parameters_of_keras_applications(unbuilt):
+    model = unbuilt(vgg16)
     with keras.StatelessScope(initialize_variables=False):
         reference = keras.applications.VGG16(weights=None)
     assert model.count_params() == reference.count_params() == 138_357_544
@@ -110,8 +120,8 @@ def test_vgg16_has_exactly_the_parameters_of_keras_applications():
     assert model.get_layer("stage5_pool").output.shape[1:] == (7, 7, 512)
 
 
-def test_googlenet_parameters_and_table_1_shapes():
-    model = _unbuilt(googlenet)
+def test_googlenet_parameters_and_table_1_shapes(unbuilt):
+    model = unbuilt(googlenet)
     channels, blocks = 192, 0
     for filters in GOOGLENET_BLOCKS.values():
         blocks += inception_parameter_count(channels, *filters)
@@ -131,10 +141,10 @@ def test_googlenet_parameters_and_table_1_shapes():
     assert 3 + 2 * len(inception) + 1 == 22
 
 
-def test_resnet50_matches_keras_applications_up_to_the_conv_biases():
+def test_resnet50_matches_keras_applications_up_to_the_conv_biases(unbuilt):
     """The original ResNet-50 (and torchvision's) has 25,557,032 weights to learn. Keras's port
     gives every convolution a bias before its batch norm: 26,560 numbers more."""
-    model = _unbuilt(resnet_imagenet)
+    model = unbuilt(resnet_imagenet)
     assert model.name == "resnet50"
     assert _trainable(model) == 25_557_032
     assert model.count_params() == 25_610_152  # + moving mean and variance of batch norm
@@ -154,9 +164,9 @@ def test_resnet50_matches_keras_applications_up_to_the_conv_biases():
     ("depth", "trainable"),
     [(18, 11_689_512), (34, 21_797_672), (101, 44_549_160), (152, 60_192_808)],
 )
-def test_other_resnet_depths(depth, trainable):
+def test_other_resnet_depths(depth, trainable, unbuilt):
     """The weights of torchvision's resnet18 ... resnet152, which are the paper's networks."""
-    model = _unbuilt(resnet_imagenet, depth=depth)
+    model = unbuilt(resnet_imagenet, depth=depth)
     assert _trainable(model) == trainable and model.name == f"resnet{depth}"
     block = ResidualBlock if depth < 50 else BottleneckBlock
     assert all(not isinstance(la, ResidualBlock | BottleneckBlock) or isinstance(la, block)
