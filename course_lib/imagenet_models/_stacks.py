@@ -30,7 +30,7 @@ def alexnet(
     conv1 96@11x11 stride 4 -> LRN -> 3x3 max pool stride 2 -> conv2 256@5x5 -> LRN -> pool ->
     conv3 384@3x3 -> conv4 384@3x3 -> conv5 256@3x3 -> pool -> fc6 4096 -> fc7 4096 (both
     with dropout) -> softmax; ReLU everywhere. 60,965,224 parameters at 227x227x3 and 1000
-    classes (the paper: "60 million"; see the module docstring for what differs).
+    classes (the paper: "60 million"; ``course_lib.imagenet_models`` says what differs).
 
     Args:
         input_shape: (height, width, channels); 227x227x3 in the paper. At least 67x67 with
