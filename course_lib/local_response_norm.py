@@ -19,6 +19,14 @@ from course_lib import argument_validation as check
 __all__ = ["LocalResponseNorm"]
 
 
+# TODO(validation): candidate for argument_validation
+def _odd_positive_int(value, name: str) -> int:
+    value = check.positive_int(value, name)
+    if value % 2 == 0:
+        raise ValueError(f"`{name}` must be an odd positive integer. Received: {name}={value}")
+    return value
+
+
 @keras.saving.register_keras_serializable(package="course_lib")
 class LocalResponseNorm(keras.layers.Layer):
     """Normalize each channel by the squares of its ``size`` neighbours (channels last).
@@ -46,9 +54,7 @@ class LocalResponseNorm(keras.layers.Layer):
         k: float = 2.0,
         **kwargs,
     ):
-        size = check.positive_int(size, "size")
-        if size % 2 == 0:
-            raise ValueError(f"`size` must be an odd positive integer. Received: size={size}")
+        size = _odd_positive_int(size, "size")
         alpha = check.non_negative_number(alpha, "alpha")
         beta = check.non_negative_number(beta, "beta")
         k = check.positive_number(k, "k")
