@@ -70,3 +70,26 @@ def test_nbval_markers_stand_alone(path):
             comment = line.strip().lstrip("#").strip()
             if line.strip().startswith("#") and any(m in comment for m in NBVAL_MARKERS):
                 assert comment in NBVAL_MARKERS, f"{path.name}: marker with extra text: {line!r}"
+
+
+def test_readme_table_lists_every_notebook_once():
+    readme = (ROOT / "README.md").read_text()
+    rows = re.findall(r"^\| (\d\d) \| `(\d\d_[a-z0-9_]+)` \|", readme, re.M)
+    assert [name for _, name in rows] == [p.stem for p in NOTEBOOKS]
+    assert all(number == name[:2] for number, name in rows)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_title_and_links_carry_the_file_numbers(path):
+    """After a renumbering: the title is `# NN · ...` with the file's NN, every link
+    `[NN](MM_name.ipynb)` shows the number of the file it points to, and that file exists."""
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[0].source.startswith(f"# {path.name[:2]} ·")
+    names = {p.name for p in NOTEBOOKS}
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for text, target in re.findall(r"\[([^\]]+)\]\((\d\d_[a-z0-9_]+\.ipynb)\)", cell.source):
+            assert target in names, f"{path.name} links to a missing {target}"
+            if re.fullmatch(r"\d\d", text):
+                assert text == target[:2], f"{path.name}: [{text}]({target})"
