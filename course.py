@@ -7,6 +7,7 @@
     python3 course.py homework release            # student versions of the homework
     python3 course.py homework grade hw1 SUBMISSIONS_DIR   # grade a folder of notebooks
     python3 course.py receipts [NN ...]  # run notebooks in full mode; receipts/ and RESULTS.md
+    python3 course.py doctor   # check the setup (Python, venv, backends, GPU, data, JupyterLab)
 
 Everything goes into a virtual environment in ``.venv`` next to this file (set COURSE_VENV to
 put it elsewhere). Nothing is installed system-wide. Arguments after the command go to
@@ -73,11 +74,40 @@ def ensure_installed(extras: list[str]) -> Path:
     return python
 
 
+def doctor() -> int:
+    """Check Python and the venv here (installing nothing), the rest inside the venv."""
+    failed = False
+    version = ".".join(map(str, sys.version_info[:3]))
+    if sys.version_info < MIN_PYTHON:
+        needed = ".".join(map(str, MIN_PYTHON))
+        print(f"FAIL  Python: {version}, older than {needed}\n      fix: install Python {needed}+")
+        failed = True
+    else:
+        print(f"ok    Python: {version}")
+    env = venv_dir()
+    python = venv_python(env)
+    if not python.exists():
+        print(f"FAIL  venv: no virtual environment in {env}\n      fix: python3 course.py install")
+        return 1
+    probe = subprocess.run([str(python), "-c", "import course_lib"], capture_output=True)
+    if probe.returncode != 0:
+        print(
+            f"FAIL  venv: {env} exists but course_lib does not import in it"
+            "\n      fix: python3 course.py install (or delete the folder and run it again)"
+        )
+        return 1
+    print(f"ok    venv: {env}")
+    result = subprocess.call([str(python), "-m", "course_lib.doctor"], cwd=ROOT)
+    return 1 if failed or result != 0 else 0
+
+
 def run(argv: list[str]) -> int:
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(__doc__)
         return 0
     command, rest = argv[0], argv[1:]
+    if command == "doctor":
+        return doctor()
     if command not in EXTRAS:
         fail(f"unknown command {command!r}; use one of {sorted(EXTRAS)} (or --help).")
     extras = [EXTRAS[command]]
