@@ -10,6 +10,8 @@ import keras
 import numpy as np
 
 from course_lib import argument_validation as check
+from course_lib.callbacks.live_progress import LiveProgress, in_notebook
+from course_lib.run_mode import is_quick
 from course_lib.training.pipeline import check_arrays, make_dataset
 from course_lib.training.plan import Plan, accelerator
 
@@ -120,6 +122,7 @@ def fit(
     callbacks: Sequence[keras.callbacks.Callback] = (),
     seed: int | None = 0,
     verbose: int | str = 0,
+    progress: bool | str = "auto",
 ) -> keras.callbacks.History:
     """Train a compiled model through ``make_dataset``, resumable with ``BackupAndRestore``.
 
@@ -135,6 +138,9 @@ def fit(
         callbacks: further Keras callbacks.
         seed: seed of the shuffling.
         verbose: passed to ``model.fit``: 0, 1, 2 or ``"auto"``.
+        progress: a live view (``course_lib.callbacks.LiveProgress``): True, False, or
+            ``"auto"``: in full mode inside a notebook (a quick run is short, and its stored
+            outputs stay as they were). Needs ``verbose=0``.
 
     Returns:
         The ``History`` of this call (a resumed run holds only the epochs it trained).
@@ -160,12 +166,22 @@ def fit(
         check.instance(callback, f"callbacks[{i}]", keras.callbacks.Callback, "a Keras callback")
     seed = check.seed(seed)
     verbose = _verbose(verbose)
+    if not (isinstance(progress, bool) or progress == "auto"):
+        raise ValueError(
+            f"`progress` must be True, False or 'auto'. Received: progress={progress!r}"
+        )
+    if progress == "auto":
+        progress = in_notebook() and not is_quick()
+    if progress and verbose != 0:
+        raise ValueError("`progress` needs verbose=0 (Keras's own progress bar would show too).")
 
     train = make_dataset(x, y, batch_size=batch_size, shuffle=True, seed=seed)
     val = None
     if validation_data is not None:
         val = make_dataset(*validation_data, batch_size=batch_size, shuffle=False)
     all_callbacks = list(callbacks)
+    if progress:
+        all_callbacks.append(LiveProgress())
     if backup_dir is not None:
         if not model.built:
             model.build((None, *np.shape(x)[1:]))

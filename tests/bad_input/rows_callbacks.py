@@ -96,6 +96,13 @@ ROWS = [
         bad={"max_lr": [1e-7, 1e-6], "num_steps": [1], "stop_factor": [1.0, 0.5]},
     ),
     Row(
+        callbacks.LiveProgress,
+        kwargs={"display": "text", "every": 0.5, "curves": True},
+        params={"display": "choice", "every": "positive_number", "curves": "bool"},
+        skip={"clock": "a function; a non-callable is refused (tests/test_live_progress.py)"},
+    ),
+    Row(callbacks.in_notebook),
+    Row(
         callbacks.SnapshotSaver,
         kwargs={"cycle_epochs": 1, "directory": None, "keep_in_memory": True},
         params={

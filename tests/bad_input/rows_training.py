@@ -171,6 +171,7 @@ ROWS = [
             "callbacks": [],
             "seed": 0,
             "verbose": 0,
+            "progress": False,
         },
         params={
             "model": "object",
@@ -183,6 +184,9 @@ ROWS = [
             "callbacks": "object",
             "seed": "seed",
             "verbose": "choice",
+        },
+        skip={
+            "progress": "True, False or 'auto' (1 and 'yes' refused: tests/test_live_progress.py)"
         },
         bad={
             "model": [_model(compiled=False)],

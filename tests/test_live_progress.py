@@ -1,0 +1,119 @@
+"""course_lib.callbacks.LiveProgress and training.fit(progress=): text view, notebook view
+(executed by nbclient, twice: the stored outputs must be the same), throttling, bad input."""
+
+from __future__ import annotations
+
+import json
+
+import keras
+import nbformat
+import numpy as np
+import pytest
+from nbclient import NotebookClient
+
+from course_lib import training
+from course_lib.callbacks import LiveProgress
+
+X = np.linspace(-1, 1, 64, dtype="float32").reshape(32, 2)
+Y = (X[:, 0] > X[:, 1]).astype("int64")
+
+
+def tiny_model():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile("sgd", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def test_text_view_prints_keras_progbar_and_a_summary(capsys):
+    live = LiveProgress(display="text")
+    tiny_model().fit(
+        X, Y, epochs=2, batch_size=8, verbose=0, callbacks=[live], validation_data=(X, Y)
+    )
+    out = capsys.readouterr().out
+    assert "Epoch 1/2" in out and "Epoch 2/2" in out
+    assert "4/4" in out  # Keras's Progbar: 4 batches of 8
+    assert out.rstrip().endswith(live.summary)
+    assert live.summary.startswith("trained 2 epochs: accuracy ")
+    for key in ("loss", "val_loss", "val_accuracy"):
+        assert f" {key} " in live.summary
+    assert len(live.history["loss"]) == 2
+
+
+class FakeClock:
+    def __init__(self, step):
+        self.now, self.step = 0.0, step
+
+    def __call__(self):
+        self.now += self.step
+        return self.now
+
+
+@pytest.mark.parametrize(("step", "expected_at_most"), [(0.01, 4), (1.0, 40)])
+def test_notebook_view_updates_at_most_every_interval(step, expected_at_most):
+    # 8 epochs x 4 batches; each clock reading advances `step` s; updates at most every 0.5 s.
+    live = LiveProgress(display="notebook", every=0.5, curves=False, clock=FakeClock(step))
+    tiny_model().fit(X, Y, epochs=8, batch_size=8, verbose=0, callbacks=[live])
+    batch_updates = live.updates - 8  # one update more at each epoch's end
+    if step < 0.5:
+        assert 1 <= batch_updates <= expected_at_most  # throttled: 32 batches, few lines
+    else:
+        assert batch_updates == 32  # every batch, as the clock moves 1 s a reading
+
+
+def test_resumed_run_counts_only_its_own_epochs():
+    live = LiveProgress(display="text")
+    tiny_model().fit(X, Y, epochs=3, initial_epoch=1, batch_size=8, verbose=0, callbacks=[live])
+    assert live.first_epoch == 1 and live.summary.startswith("trained 2 epochs")
+
+
+def test_bad_arguments_are_refused_by_name():
+    with pytest.raises(ValueError, match="display"):
+        LiveProgress(display="html")
+    with pytest.raises(TypeError, match="clock"):
+        LiveProgress(clock=3)
+    model = tiny_model()
+    for bad in (1, "yes", None):
+        with pytest.raises(ValueError, match="progress"):
+            training.fit(model, X, Y, epochs=1, progress=bad)
+    with pytest.raises(ValueError, match="verbose=0"):
+        training.fit(model, X, Y, epochs=1, progress=True, verbose=1)
+
+
+def test_fit_progress_true_adds_the_live_view(capsys):
+    training.fit(training.compile_model(tiny_model()), X, Y, epochs=1, batch_size=8, progress=True)
+    assert "trained 1 epoch: " in capsys.readouterr().out  # outside a kernel: the text view
+
+
+CELLS = [
+    "import keras, numpy as np\nfrom course_lib.callbacks import LiveProgress\n"
+    "X = np.linspace(-1, 1, 64, dtype='float32').reshape(32, 2)\n"
+    "Y = (X[:, 0] > X[:, 1]).astype('int64')\n"
+    "keras.utils.set_random_seed(0)\n"
+    "model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, activation='softmax')])\n"
+    "model.compile('sgd', 'sparse_categorical_crossentropy', metrics=['accuracy'])",
+    "_ = model.fit(X, Y, epochs=3, batch_size=8, verbose=0, validation_data=(X, Y),\n"
+    "              callbacks=[LiveProgress()])",
+]
+
+
+def run_notebook(tmp_path, name):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    outputs = nb.cells[1].outputs
+    for output in outputs:
+        output.pop("transient", None)
+    return outputs
+
+
+def test_in_a_notebook_the_stored_outputs_are_a_summary_and_curves_and_repeat(tmp_path):
+    first = run_notebook(tmp_path, "a")
+    kinds = [o.output_type for o in first]
+    assert "stream" not in kinds and "error" not in kinds, first  # no stderr, no Progbar text
+    summary, curves = first
+    assert summary.data["text/plain"].startswith("trained 3 epochs: accuracy ")
+    assert "image/png" in curves.data and curves.data["text/plain"] == "<learning curves>"
+    second = run_notebook(tmp_path, "b")
+    assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
