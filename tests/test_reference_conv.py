@@ -1,4 +1,4 @@
-"""course_lib.reference convolution and pooling against Keras layers and TensorFlow autodiff."""
+"""course_lib.reference convolution and pooling against Keras layers and the backend's autodiff."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ import time
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from course_lib import reference as ref
+from course_lib.autodiff import layer_gradients
 
-# The references are checked against TensorFlow's autodiff and against Keras in float64, which
-# the JAX backend does not compute by default; on other backends these checks do not apply.
+# The references are checked in float64, which JAX computes only with x64 on.
 pytestmark = pytest.mark.skipif(
-    keras.backend.backend() != "tensorflow", reason="compares against TensorFlow (float64)"
+    keras.backend.backend() == "jax"
+    and not keras.ops.convert_to_numpy(keras.ops.ones(1, dtype="float64")).dtype == np.float64,
+    reason="float64 on JAX needs JAX_ENABLE_X64=1",
 )
 
 TOL = 1e-6  # gradient checks in float64
@@ -30,14 +31,19 @@ def to_numpy(t) -> np.ndarray:
 
 
 def layer_grads(layer, x, dout, pad=0):
-    """dL/dx and dL/d(layer weights) by tf.GradientTape for L = sum(layer(pad(x)) * dout)."""
-    x_tf = tf.constant(x)
-    with tf.GradientTape() as tape:
-        tape.watch(x_tf)
-        padded = tf.pad(x_tf, [[0, 0], [pad, pad], [pad, pad], [0, 0]])
-        loss = tf.reduce_sum(layer(padded) * dout)
-    grads = tape.gradient(loss, [x_tf, *layer.trainable_weights])
-    return [g.numpy() for g in grads]
+    """dL/dx and dL/d(weights) by the backend's autodiff, L = sum(layer(pad(x)) * dout)."""
+    x = np.asarray(x, dtype=np.float64)
+    if not layer.built:
+        layer(keras.layers.ZeroPadding2D(pad, dtype="float64")(x))
+    padded = keras.Sequential(
+        [
+            keras.Input(x.shape[1:], dtype="float64"),
+            keras.layers.ZeroPadding2D(pad, dtype="float64"),
+            layer,
+        ]
+    )
+    dx, grads = layer_gradients(padded, x, dout)
+    return [dx, *[grads[v.path] for v in layer.trainable_weights]]
 
 
 # ----------------------------------------------------------------------------- sizes
