@@ -18,6 +18,7 @@ JupyterLab or pytest, e.g. ``python3 course.py test -k datasets`` or
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -101,6 +102,43 @@ def doctor() -> int:
     return 1 if failed or result != 0 else 0
 
 
+#: JupyterLab settings the course fixes for everyone (written to the venv's overrides.json, so a
+#: student's own settings still win): no question about news, no check for updates.
+LAB_OVERRIDES = {
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}
+}
+
+
+def quiet_lab(prefix: Path) -> Path:
+    """Merge ``LAB_OVERRIDES`` into ``<prefix>/share/jupyter/lab/settings/overrides.json``
+    (keeping whatever else it holds) and return its path."""
+    path = prefix / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    current = json.loads(path.read_text()) if path.exists() else {}
+    merged = dict(current)
+    for plugin, settings in LAB_OVERRIDES.items():
+        merged[plugin] = {**current.get(plugin, {}), **settings}
+    if merged != current:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".json.partial")
+        partial.write_text(json.dumps(merged, indent=2) + "\n")
+        partial.replace(path)
+    return path
+
+
+def lab_options(root: Path) -> list[str]:
+    """JupyterLab's options for the course (tests/test_jupyterlab.py starts it with these too):
+    the repository as its root, and no question a student cannot answer: no news prompt, no
+    check for updates; as root (a container, a cloud notebook) it would refuse to start."""
+    options = [
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        options.append("--allow-root")
+    return options
+
+
 def run(argv: list[str]) -> int:
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(__doc__)
@@ -126,7 +164,8 @@ def run(argv: list[str]) -> int:
     if command == "lab":
         if not any(arg.endswith(".ipynb") for arg in rest):
             rest.append("notebooks/00_setup.ipynb")  # open the first notebook
-        args = [str(python), "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}", *rest]
+        quiet_lab(python.parent.parent)
+        args = [str(python), "-m", "jupyterlab", *lab_options(ROOT), *rest]
         return subprocess.call(args, cwd=ROOT)
     # test: quick mode, so every notebook runs in well under a minute.
     env = {**os.environ, "COURSE_QUICK": "1"}

@@ -1,0 +1,237 @@
+"""Start JupyterLab the way ``python3 course.py lab`` does and drive it with headless Chromium.
+
+Used by tests/test_jupyterlab.py. The server runs with its own temporary Jupyter config and
+runtime folders (so neither a student's settings nor this test's leak either way); its user
+settings turn autosave off, so running a notebook never writes it back to disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import course  # course.py at the repository root
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# Written into the server's temporary user-settings folder. Autosave off: running a notebook
+# must not save it. Windowing off: every cell stays in the page, so the counts below see them all.
+USER_SETTINGS = {
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+}
+
+ERROR_OUTPUT = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+# The notebook in view: JupyterLab keeps other open tabs in the page, hidden.
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+IMAGE_OUTPUT = f"{PANEL} .jp-RenderedImage img"
+TOAST = ".Toastify__toast"
+DIALOG = ".jp-Dialog"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def lab_command(root: Path, port: int, token: str) -> list[str]:
+    """The command ``course.py lab`` runs (its very options), with a fixed port and token and
+    no browser."""
+    return [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        *course.lab_options(root),
+        "--no-browser",
+        f"--port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        f"--IdentityProvider.token={token}",
+    ]
+
+
+@dataclass
+class LabServer:
+    root: Path
+    url: str
+    token: str
+    process: subprocess.Popen
+    log: Path
+
+    def page_url(self, relative: str) -> str:
+        # reset: a fresh workspace, not the tabs that an earlier page of this server left open.
+        return f"{self.url}/lab/tree/{relative}?reset&token={self.token}"
+
+    def api(self, path: str, method: str = "GET") -> tuple[int, bytes]:
+        request = urllib.request.Request(
+            f"{self.url}{path}",
+            method=method,
+            headers={"Authorization": f"token {self.token}"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+    def kernels(self) -> list[dict]:
+        status, body = self.api("/api/kernels")
+        return json.loads(body) if status == 200 else []
+
+    def log_tail(self, chars: int = 3000) -> str:
+        return self.log.read_text(errors="replace")[-chars:]
+
+
+@contextlib.contextmanager
+def lab_server(root: Path, startup_timeout: float = 120.0) -> Iterator[LabServer]:
+    """A running JupyterLab on ``root``; stopped, with its kernels, when the block ends."""
+    scratch = Path(tempfile.mkdtemp(prefix="course-lab-"))
+    config, runtime = scratch / "config", scratch / "runtime"
+    for name, settings in USER_SETTINGS.items():
+        path = config / "lab" / "user-settings" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(settings))
+    runtime.mkdir()
+    env = {
+        **os.environ,
+        "COURSE_QUICK": "1",
+        "JUPYTER_CONFIG_DIR": str(config),
+        "JUPYTER_RUNTIME_DIR": str(runtime),
+    }
+    course.quiet_lab(Path(sys.prefix))  # as course.py lab does before it starts the server
+    port, token = free_port(), secrets.token_hex(16)
+    log = scratch / "server.log"
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(
+            lab_command(root, port, token),
+            cwd=root,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: the kernels can be ended with it
+        )
+    server = LabServer(root, f"http://127.0.0.1:{port}", token, process, log)
+    try:
+        deadline = time.monotonic() + startup_timeout
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"JupyterLab exited ({process.returncode}):\n{server.log_tail()}"
+                )
+            with contextlib.suppress(OSError):
+                if server.api("/api/status")[0] == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"JupyterLab did not answer in {startup_timeout:.0f} s")
+            time.sleep(0.5)
+        yield server
+    finally:
+        stop(server)
+
+
+def stop(server: LabServer, timeout: float = 20.0) -> None:
+    """Shut the server down (it shuts its kernels down); kill its process group if it hangs."""
+    process = server.process
+    if process.poll() is None:
+        with contextlib.suppress(OSError):
+            server.api("/api/shutdown", method="POST")
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout)
+    # Kernels left behind by a crashed server are still in its process group.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def stored_image_count(notebook: Path) -> int:
+    """How many image/png outputs the notebook file holds."""
+    cells = json.loads(notebook.read_text())["cells"]
+    return sum(
+        "image/png" in output.get("data", {})
+        for cell in cells
+        if cell["cell_type"] == "code"
+        for output in cell.get("outputs", [])
+    )
+
+
+def wait_for_kernel_idle(page, timeout_ms: float) -> None:
+    page.wait_for_selector(
+        '.jp-Notebook-ExecutionIndicator[data-status="idle"]', state="attached", timeout=timeout_ms
+    )
+
+
+def run_all_cells(page, timeout_ms: float) -> None:
+    """Run > Run All Cells from the menu bar, then wait until no cell is running or queued
+    and the kernel is idle again."""
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+    # The first cell is queued or running at once; wait for it so the next wait means "done".
+    page.wait_for_function(
+        """(panel) => [...document.querySelectorAll(panel + ' .jp-CodeCell .jp-InputPrompt')]
+                 .some(p => p.textContent.includes('*') || /\\[\\d+\\]/.test(p.textContent))""",
+        arg=PANEL,
+        timeout=timeout_ms,
+    )
+    page.wait_for_function(
+        """(panel) => {
+            const prompts = [
+                ...document.querySelectorAll(panel + ' .jp-CodeCell .jp-InputPrompt')];
+            const indicator = document.querySelector('.jp-Notebook-ExecutionIndicator');
+            return !prompts.some(p => p.textContent.includes('*'))
+                && indicator && indicator.dataset.status === 'idle';
+        }""",
+        arg=PANEL,
+        timeout=timeout_ms,
+        polling=500,
+    )
+
+
+def cell_states(page) -> list[dict]:
+    """For every code cell on the page: its prompt, its source text and its error outputs."""
+    return page.evaluate(
+        """([panel, errorSelector]) => [...document.querySelectorAll(panel + ' .jp-CodeCell')].map(
+            cell => ({
+                prompt: (cell.querySelector('.jp-InputPrompt')?.textContent || '').trim(),
+                source: cell.querySelector('.jp-InputArea-editor')?.textContent || '',
+                errors: [...cell.querySelectorAll(errorSelector)].map(e => e.textContent),
+            }))""",
+        [PANEL, ERROR_OUTPUT],
+    )
+
+
+def git_status(repository: Path, path: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(repository), "status", "--short", path],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
