@@ -19,6 +19,7 @@ import dataclasses
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
@@ -172,24 +173,48 @@ def check_backends(
     return checks
 
 
+def nvidia_smi(timeout: float = 20.0) -> str | None:
+    """The driver version that ``nvidia-smi`` reports, or None without a working one (WSL2 and
+    some containers have ``nvidia-smi`` but no /proc/driver/nvidia/version)."""
+    timeout = check.positive_number(timeout, "timeout")
+    if shutil.which("nvidia-smi") is None:
+        return None
+    try:
+        done = subprocess.run(
+            ["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    lines = done.stdout.split()
+    return lines[0] if done.returncode == 0 and lines else None
+
+
 def check_gpu(
     probe: Mapping[str, Any],
     backend: str,
     *,
     version_file: Path = NVIDIA_VERSION_FILE,
     environ: Mapping[str, str] | None = None,
+    smi: Callable[[], str | None] = nvidia_smi,
 ) -> Check:
-    """Is there an NVIDIA GPU, and if so, why does ``backend`` use it or not?"""
+    """Is there an NVIDIA GPU, and if so, why does ``backend`` use it or not? The driver is
+    read from ``version_file``, else asked of ``nvidia-smi`` (``smi``)."""
     environ = os.environ if environ is None else environ
-    if not Path(version_file).is_file():
-        return Check(
-            "GPU",
-            "ok",
-            "none found (no NVIDIA driver loaded): the course runs on "
-            "the CPU; full mode takes longer there",
-        )
-    first = Path(version_file).read_text(errors="replace").splitlines()[0]
-    driver = next((w for w in first.split() if w[:1].isdigit() and "." in w), "unknown")
+    if Path(version_file).is_file():
+        first = (Path(version_file).read_text(errors="replace").splitlines() or [""])[0]
+        driver = next((w for w in first.split() if w[:1].isdigit() and "." in w), "unknown")
+    else:
+        driver = smi()
+        if driver is None:
+            return Check(
+                "GPU",
+                "ok",
+                "none found (no NVIDIA driver loaded, no working nvidia-smi): the course runs "
+                "on the CPU; full mode takes longer there",
+            )
     found = f"NVIDIA driver {driver}"
     if probe.get("gpus", 0) > 0:
         return Check("GPU", "ok", f"{found}; {backend} uses {probe['gpus']} GPU(s)")

@@ -45,7 +45,9 @@ def test_broken_backend_and_unknown_keras_backend():
 
 
 def test_no_gpu_is_fine(tmp_path):
-    check = doctor.check_gpu(WORKING, "tensorflow", version_file=tmp_path / "none", environ={})
+    check = doctor.check_gpu(
+        WORKING, "tensorflow", version_file=tmp_path / "none", environ={}, smi=lambda: None
+    )
     assert check.status == "ok" and "CPU" in check.detail
 
 
@@ -109,9 +111,22 @@ def test_jupyter_missing_and_kernel_problems(tmp_path):
     assert own["kernel"].status == "ok"
 
 
+def test_a_driver_seen_only_by_nvidia_smi_counts(tmp_path):
+    # WSL2 and some containers: no /proc/driver/nvidia/version, but nvidia-smi answers
+    check = doctor.check_gpu(
+        WORKING, "tensorflow", version_file=tmp_path / "none", environ={}, smi=lambda: "560.35"
+    )
+    assert check.status == "warn" and "NVIDIA driver 560.35, but not used" in check.detail
+
+
+def test_nvidia_smi_on_this_machine_answers_or_says_none():
+    driver = doctor.nvidia_smi()
+    assert driver is None or driver[:1].isdigit()
+
+
 def test_probe_of_this_machine_matches_what_imports():
+    tf = pytest.importorskip("tensorflow")
     probe = doctor.probe_backend("tensorflow")
-    import tensorflow as tf
 
     assert probe["installed"] and probe["version"] == tf.__version__
 

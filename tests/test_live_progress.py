@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import keras
 import nbformat
@@ -83,6 +84,43 @@ def test_bad_arguments_are_refused_by_name():
 def test_fit_progress_true_adds_the_live_view(capsys):
     training.fit(training.compile_model(tiny_model()), X, Y, epochs=1, batch_size=8, progress=True)
     assert "trained 1 epoch: " in capsys.readouterr().out  # outside a kernel: the text view
+
+
+class StopAt(keras.callbacks.Callback):
+    """Raises KeyboardInterrupt (a student pressing stop) at the second batch of epoch 2,
+    before LiveProgress (after it in the list) has seen that batch."""
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.epoch == 1 and batch == 1:
+            raise KeyboardInterrupt
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+
+def test_an_interrupted_fit_says_where_it_stopped(capsys):
+    model = training.compile_model(tiny_model())
+    with pytest.raises(KeyboardInterrupt):
+        training.fit(model, X, Y, epochs=3, batch_size=8, progress=True, callbacks=[StopAt()])
+    out = capsys.readouterr().out
+    expected = "stopped by KeyboardInterrupt in epoch 2/3 after 1 of 4 batches (1 complete epoch)"
+    assert out.rstrip().endswith(expected)
+    assert "trained" not in out
+
+
+def test_text_view_with_an_unknown_number_of_steps(capsys):
+    # a generator has no length: Keras does not know the steps; the bar counts the batches seen
+    def batches():
+        for start in range(0, 32, 8):
+            yield X[start : start + 8], Y[start : start + 8]
+
+    live = LiveProgress(display="text")
+    with warnings.catch_warnings():  # Keras warns when a generator ends; here that is the point
+        warnings.filterwarnings("ignore", message="Your input ran out of data")
+        tiny_model().fit(batches(), epochs=1, verbose=0, shuffle=False, callbacks=[live])
+    out = capsys.readouterr().out
+    assert live.steps == 0 and live.epoch_batches == 4
+    assert "4/Unknown" in out and live.summary.startswith("trained 1 epoch: ")
 
 
 CELLS = [

@@ -121,6 +121,7 @@ class LiveProgress(keras.callbacks.Callback):
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self.epoch = epoch
+        self.epoch_batches = 0
         if self.first_epoch is None:
             self.first_epoch = epoch  # later than 0 when BackupAndRestore resumed the run
         if not self.notebook:
@@ -129,6 +130,7 @@ class LiveProgress(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         self.done_steps += 1
+        self.epoch_batches = batch + 1
         if self._bar is not None:
             self._bar.update(batch + 1, values=self._values(logs))
             return
@@ -144,7 +146,7 @@ class LiveProgress(keras.callbacks.Callback):
                 self.history.setdefault(key, []).append(float(value))
         if self._bar is not None:
             self._bar.update(
-                self.steps or self._bar._seen_so_far, values=self._values(logs), finalize=True
+                self.steps or self.epoch_batches, values=self._values(logs), finalize=True
             )
             self._bar = None
             return
@@ -160,6 +162,23 @@ class LiveProgress(keras.callbacks.Callback):
             self._line.update({"text/plain": self.summary}, raw=True)
         else:
             print(self.summary, flush=True)
+
+    def stopped(self, error: BaseException) -> None:
+        """Say where training stopped when it raised (Keras calls no callback then):
+        ``course_lib.training.fit`` calls this before it re-raises. The summary names the
+        error and how far the run got; the learning curves stay as they were."""
+        if not hasattr(self, "start"):
+            return  # training had not begun
+        n, b = self.epochs_done, self.epoch_batches
+        self.summary = (
+            f"stopped by {type(error).__name__} in epoch {self.epoch + 1}/{self.epochs} after "
+            f"{b} of {self.steps or '?'} batch{'es' if (self.steps or b) != 1 else ''} "
+            f"({n} complete epoch{'s' if n != 1 else ''})"
+        )
+        if self.notebook:
+            self._line.update({"text/plain": self.summary}, raw=True)
+        else:
+            print(f"\n{self.summary}", flush=True)
 
     # ------------------------------------------------------------------ helpers
     def _values(self, logs: dict[str, Any] | None) -> list[tuple[str, float]]:

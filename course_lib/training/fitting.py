@@ -180,18 +180,24 @@ def fit(
     if validation_data is not None:
         val = make_dataset(*validation_data, batch_size=batch_size, shuffle=False)
     all_callbacks = list(callbacks)
-    if progress:
-        all_callbacks.append(LiveProgress())
+    live = LiveProgress() if progress else None
+    if live is not None:
+        all_callbacks.append(live)
     if backup_dir is not None:
         if not model.built:
             model.build((None, *np.shape(x)[1:]))
         # First in the list, so the weights and the epoch are restored before anything else.
         all_callbacks.insert(0, keras.callbacks.BackupAndRestore(backup_dir))
-    return model.fit(
-        train,
-        validation_data=val,
-        epochs=epochs,
-        callbacks=all_callbacks,
-        verbose=verbose,
-        shuffle=False,  # the pipeline shuffles already, every epoch
-    )
+    try:
+        return model.fit(
+            train,
+            validation_data=val,
+            epochs=epochs,
+            callbacks=all_callbacks,
+            verbose=verbose,
+            shuffle=False,  # the pipeline shuffles already, every epoch
+        )
+    except BaseException as error:  # KeyboardInterrupt too: the live view says where it stopped
+        if live is not None:
+            live.stopped(error)
+        raise

@@ -20,6 +20,7 @@ ROWS = [
         kwargs={"name": "jax", "timeout": 120.0},
         params={"name": "choice", "timeout": "positive_number"},
     ),
+    Row(doctor.nvidia_smi, kwargs={"timeout": 20.0}, params={"timeout": "positive_number"}),
     Exempt(doctor.check_backends, _SEAM),
     Exempt(doctor.check_gpu, _SEAM),
     Exempt(doctor.check_datasets, _SEAM),
