@@ -35,9 +35,14 @@ What happens underneath, decided in one place (``accelerator()``) from the devic
   was killed resumes at the epoch where it stopped when the same cell is run again. The backup
   is deleted when training finishes.
 
+* **Several machines.** ``course_lib.training.multi_worker`` joins a cluster named by the
+  environment (``TF_CONFIG`` for TensorFlow's ``MultiWorkerMirroredStrategy``, Keras's
+  ``KERAS_DISTRIBUTION_*`` variables for ``jax.distributed``) and splits every global batch
+  over the workers (``shard_for_fit``).
+
 The package holds one concern a file: ``devices`` (GPU discovery, read by ``course_lib.setup()``
 as well), ``plan`` (the decisions above and ``configure``), ``pipeline`` (``make_dataset``,
-``ArrayBatches``) and ``fitting`` (``compile_model``, ``fit``).
+``ArrayBatches``), ``fitting`` (``compile_model``, ``fit``) and ``multi_worker``.
 """
 
 from course_lib.training.devices import Device, list_gpus, op_determinism_enabled
