@@ -8,6 +8,7 @@
     python3 course.py homework grade hw1 SUBMISSIONS_DIR   # grade a folder of notebooks
     python3 course.py receipts [NN ...]  # run notebooks in full mode; receipts/ and RESULTS.md
     python3 course.py doctor   # check the setup (Python, venv, backends, GPU, data, JupyterLab)
+    KERAS_BACKEND=jax python3 course.py lab   # JAX (or torch) instead of TensorFlow
 
 Everything goes into a virtual environment in ``.venv`` next to this file (set COURSE_VENV to
 put it elsewhere). Nothing is installed system-wide. Arguments after the command go to
@@ -28,6 +29,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 MIN_PYTHON = (3, 10)
 EXTRAS = {"lab": "lab", "test": "dev", "install": "dev", "homework": "dev", "receipts": "dev"}
+#: The Keras backends, each an extra of pyproject.toml; KERAS_BACKEND picks the one installed
+#: (TensorFlow when it is unset).
+BACKENDS = ("tensorflow", "jax", "torch")
+
+
+def backend_extra(environ: dict[str, str] | None = None) -> str:
+    """The extra of the backend that ``KERAS_BACKEND`` names (``tensorflow`` when unset)."""
+    environ = os.environ if environ is None else environ
+    name = environ.get("KERAS_BACKEND", "").strip() or "tensorflow"
+    if name not in BACKENDS:
+        fail(
+            f"KERAS_BACKEND={name!r} is not a backend the course installs; use one of {BACKENDS}."
+        )
+    return name
 
 
 def venv_dir() -> Path:
@@ -148,7 +163,7 @@ def run(argv: list[str]) -> int:
         return doctor()
     if command not in EXTRAS:
         fail(f"unknown command {command!r}; use one of {sorted(EXTRAS)} (or --help).")
-    extras = [EXTRAS[command]]
+    extras = [EXTRAS[command], backend_extra()]
     if command == "install" and "--gpu" in rest:
         rest.remove("--gpu")
         extras.append("gpu")

@@ -7,13 +7,14 @@ from course_lib import initializers, regularizers
 from course_lib.layers import ACTIVATIONS, ConvBlock, DenseBlock, default_initializer
 
 RNG = np.random.default_rng(0)
+numpy = keras.ops.convert_to_numpy  # on every backend (a torch tensor that needs grad too)
 
 
 def test_dense_block_plain_is_one_dense_layer():
     block = DenseBlock(4, activation="tanh")
     x = RNG.random((3, 5)).astype("float32")
-    y = np.asarray(block(x))
-    kernel, bias = block.dense.kernel.numpy(), block.dense.bias.numpy()
+    y = numpy(block(x))
+    kernel, bias = numpy(block.dense.kernel), numpy(block.dense.bias)
     np.testing.assert_allclose(y, np.tanh(x @ kernel + bias), rtol=1e-5, atol=1e-6)
     assert block.count_params() == 5 * 4 + 4
     assert isinstance(block.kernel_initializer, initializers.XavierNormal)
@@ -98,8 +99,8 @@ def test_conv_block_refuses_channels_first():
 def test_dense_block_with_everything():
     block = DenseBlock(6, activation="relu", l1=1e-3, l2=1e-2, batch_norm=True, dropout=0.5)
     x = RNG.random((8, 5)).astype("float32")
-    train_out = np.asarray(block(x, training=True))
-    infer_out = np.asarray(block(x, training=False))
+    train_out = numpy(block(x, training=True))
+    infer_out = numpy(block(x, training=False))
     # batch norm replaces the bias: 5*6 kernel + 2*6 trainable (gamma, beta) + 2*6 moving stats
     assert block.dense.bias is None
     assert block.count_params() == 5 * 6 + 4 * 6
@@ -107,7 +108,7 @@ def test_dense_block_with_everything():
     assert len(block.losses) == 1
     # dropout zeroes about half of the units in training and none at inference
     assert (train_out == 0).mean() > (infer_out == 0).mean()
-    assert np.asarray(block(x, training=False)).tolist() == infer_out.tolist()
+    assert numpy(block(x, training=False)).tolist() == infer_out.tolist()
 
 
 def test_conv_block_shapes_and_params():
@@ -122,11 +123,11 @@ def test_conv_block_shapes_and_params():
 def test_conv_block_matches_conv2d_then_relu():
     block = ConvBlock(3, (3, 2), activation="relu")
     x = RNG.standard_normal((2, 6, 6, 2)).astype("float32")
-    out = np.asarray(block(x))
+    out = numpy(block(x))
     reference = keras.layers.Conv2D(3, (3, 2), padding="same")
     reference.build(x.shape)
     reference.set_weights(block.conv.get_weights())
-    np.testing.assert_allclose(out, np.maximum(np.asarray(reference(x)), 0), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(out, np.maximum(numpy(reference(x)), 0), rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize(
