@@ -57,7 +57,7 @@ class Maxout(keras.layers.Layer):
         >>> layer = Maxout(1, pieces=2, use_bias=False)
         >>> _ = layer(np.zeros((1, 1)))
         >>> _ = layer.dense.kernel.assign([[0.0, 1.0]])  # pieces 0 · x and 1 · x: a ReLU
-        >>> keras.ops.convert_to_numpy(layer(np.array([[-2.0], [3.0]]))).ravel().tolist()
+        >>> (keras.ops.convert_to_numpy(layer(np.array([[-2.0], [3.0]]))) + 0.0).ravel().tolist()
         [0.0, 3.0]
     """
 

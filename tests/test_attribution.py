@@ -25,6 +25,8 @@ from course_lib.attribution import (
 from course_lib.attribution import occlusion as occlusion_module
 from course_lib.models import lenet5, vgg
 
+numpy = keras.ops.convert_to_numpy  # backend tensors as arrays, on every backend
+
 TL = np.zeros((8, 8))
 TL[:4, :4] = 1.0
 BR = np.zeros((8, 8))
@@ -313,7 +315,7 @@ def test_logit_model_finds_the_logits_however_the_softmax_is_written(last):
     x = np.random.default_rng(6).random((3, 4, 4, 1)).astype("float32")
     w, b = model.get_layer("d").get_weights()
     expected = x.reshape(3, -1) @ w + b
-    np.testing.assert_allclose(logit_model(model)(x), expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(numpy(logit_model(model)(x)), expected, rtol=1e-5, atol=1e-6)
     # the saliency of a linear score is |its weights|, whatever the final activation
     np.testing.assert_allclose(
         saliency_map(model, x, 1)[0], np.abs(w[:, 1]).reshape(4, 4), rtol=1e-6
@@ -388,9 +390,11 @@ def test_split_model_composes_back_to_the_model(build):
     x = np.random.default_rng(9).random((2, *model.input_shape[1:])).astype("float32")
     for layer in model.layers[1:-1]:
         base, head = split_model(model, layer.name)
-        np.testing.assert_allclose(head(base(x)), model(x), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(numpy(head(base(x))), numpy(model(x)), rtol=1e-5, atol=1e-6)
     base, head = split_model(model, model.layers[2].name, logits=True)
-    np.testing.assert_allclose(head(base(x)), logit_model(model)(x), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(
+        numpy(head(base(x))), numpy(logit_model(model)(x)), rtol=1e-5, atol=1e-5
+    )
 
 
 def test_split_model_refuses_a_layer_a_skip_connection_bypasses():

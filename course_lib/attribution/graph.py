@@ -77,7 +77,8 @@ def logit_model(model: keras.Model, input_shape: tuple[int, ...] | None = None) 
         >>> model = lenet5()
         >>> x = np.random.default_rng(0).random((2, 28, 28, 1)).astype("float32")
         >>> logits = logit_model(model)(x)
-        >>> np.allclose(keras.ops.softmax(logits), model(x), atol=1e-6)
+        >>> numpy = keras.ops.convert_to_numpy  # a backend tensor as a NumPy array
+        >>> np.allclose(numpy(keras.ops.softmax(logits)), numpy(model(x)), atol=1e-6)
         True
     """
     graph = graph_of(model, input_shape)
@@ -114,7 +115,8 @@ def split_model(
         >>> base.output_shape, head.input_shape
         ((None, 5, 5, 16), (None, 5, 5, 16))
         >>> x = np.random.default_rng(0).random((2, 28, 28, 1)).astype("float32")
-        >>> np.allclose(head(base(x)), model(x), atol=1e-6)
+        >>> numpy = keras.ops.convert_to_numpy
+        >>> np.allclose(numpy(head(base(x))), numpy(model(x)), atol=1e-6)
         True
     """
     graph = graph_of(model, input_shape)
