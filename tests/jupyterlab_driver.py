@@ -189,9 +189,26 @@ def wait_for_kernel_idle(page, timeout_ms: float) -> None:
     )
 
 
-def run_all_cells(page, timeout_ms: float) -> None:
-    """Run > Run All Cells from the menu bar, then wait until no cell is running or queued
-    and the kernel is idle again."""
+class StalledRun(RuntimeError):
+    """Cells still marked running (``[*]``) on the page while the kernel has long been idle:
+    the page missed the kernel's replies."""
+
+
+PAGE_STATE = """(panel) => {
+    const prompts = [...document.querySelectorAll(panel + ' .jp-CodeCell .jp-InputPrompt')];
+    const indicator = document.querySelector('.jp-Notebook-ExecutionIndicator');
+    return {
+        pending: prompts.filter(p => p.textContent.includes('*')).length,
+        idle: Boolean(indicator) && indicator.dataset.status === 'idle',
+    };
+}"""
+
+
+def run_all_cells(page, timeout_ms: float, server: LabServer, stall_s: float = 30.0) -> None:
+    """Run > Run All Cells from the menu bar, then wait until no cell is running or queued and
+    the kernel is idle again. Raises ``StalledRun`` when cells stay marked running while the
+    server has seen the kernel idle for ``stall_s`` seconds, ``TimeoutError`` after
+    ``timeout_ms``."""
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
     # The first cell is queued or running at once; wait for it so the next wait means "done".
@@ -201,18 +218,29 @@ def run_all_cells(page, timeout_ms: float) -> None:
         arg=PANEL,
         timeout=timeout_ms,
     )
-    page.wait_for_function(
-        """(panel) => {
-            const prompts = [
-                ...document.querySelectorAll(panel + ' .jp-CodeCell .jp-InputPrompt')];
-            const indicator = document.querySelector('.jp-Notebook-ExecutionIndicator');
-            return !prompts.some(p => p.textContent.includes('*'))
-                && indicator && indicator.dataset.status === 'idle';
-        }""",
-        arg=PANEL,
-        timeout=timeout_ms,
-        polling=500,
-    )
+    deadline = time.monotonic() + timeout_ms / 1000
+    idle_since = None
+    while True:
+        state = page.evaluate(PAGE_STATE, PANEL)
+        if not state["pending"] and state["idle"]:
+            return
+        kernels = server.kernels()
+        kernel_idle = bool(kernels) and all(k.get("execution_state") == "idle" for k in kernels)
+        if state["pending"] and kernel_idle:
+            idle_since = idle_since or time.monotonic()
+            if time.monotonic() - idle_since > stall_s:
+                raise StalledRun(
+                    f"{state['pending']} cell(s) still marked [*] while the kernel has been idle "
+                    f"for {stall_s:.0f} s (the page missed the kernel's replies)"
+                )
+        else:
+            idle_since = None
+        if time.monotonic() > deadline:
+            raise TimeoutError(
+                f"Run All did not finish in {timeout_ms / 1000:.0f} s: {state['pending']} cell(s) "
+                f"marked [*], kernel states {[k.get('execution_state') for k in kernels]}"
+            )
+        time.sleep(0.5)
 
 
 def cell_states(page) -> list[dict]:
