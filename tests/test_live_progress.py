@@ -108,6 +108,21 @@ def test_an_interrupted_fit_says_where_it_stopped(capsys):
     assert "trained" not in out
 
 
+class StopAtFirstEpoch(keras.callbacks.Callback):
+    def on_epoch_begin(self, epoch, logs=None):
+        raise KeyboardInterrupt
+
+
+def test_a_fit_interrupted_before_its_first_epoch_says_so(capsys):
+    model = training.compile_model(tiny_model())
+    with pytest.raises(KeyboardInterrupt):  # the student's interrupt, not an error of ours
+        training.fit(
+            model, X, Y, epochs=2, batch_size=8, progress=True, callbacks=[StopAtFirstEpoch()]
+        )
+    out = capsys.readouterr().out
+    assert out.rstrip().endswith("stopped by KeyboardInterrupt before the first epoch")
+
+
 def test_text_view_with_an_unknown_number_of_steps(capsys):
     # a generator has no length: Keras does not know the steps; the bar counts the batches seen
     def batches():

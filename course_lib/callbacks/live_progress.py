@@ -106,6 +106,7 @@ class LiveProgress(keras.callbacks.Callback):
         self.last = -math.inf
         self.done_steps = 0
         self.epochs_done = 0
+        self.epoch, self.epoch_batches = 0, 0
         self.first_epoch: int | None = None
         self.history = {}
         self.summary = ""
@@ -170,11 +171,14 @@ class LiveProgress(keras.callbacks.Callback):
         if not hasattr(self, "start"):
             return  # training had not begun
         n, b = self.epochs_done, self.epoch_batches
-        self.summary = (
-            f"stopped by {type(error).__name__} in epoch {self.epoch + 1}/{self.epochs} after "
-            f"{b} of {self.steps or '?'} batch{'es' if (self.steps or b) != 1 else ''} "
-            f"({n} complete epoch{'s' if n != 1 else ''})"
-        )
+        if self.first_epoch is None:  # it raised before the first epoch began
+            self.summary = f"stopped by {type(error).__name__} before the first epoch"
+        else:
+            self.summary = (
+                f"stopped by {type(error).__name__} in epoch {self.epoch + 1}/{self.epochs} "
+                f"after {b} of {self.steps or '?'} batch{'es' if (self.steps or b) != 1 else ''} "
+                f"({n} complete epoch{'s' if n != 1 else ''})"
+            )
         if self.notebook:
             self._line.update({"text/plain": self.summary}, raw=True)
         else:

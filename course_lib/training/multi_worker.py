@@ -194,7 +194,7 @@ class MultiWorkerPlan:
         engine = (
             "MultiWorkerMirroredStrategy"
             if self.backend == "tensorflow"
-            else ("jax.distributed + DataParallel")
+            else "jax.distributed + DataParallel"
         )
         return (
             f"worker {self.role.index} of {self.role.num_workers}"
