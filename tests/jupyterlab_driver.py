@@ -204,20 +204,79 @@ PAGE_STATE = """(panel) => {
 }"""
 
 
-def run_all_cells(page, timeout_ms: float, server: LabServer, stall_s: float = 30.0) -> None:
-    """Run > Run All Cells from the menu bar, then wait until no cell is running or queued and
-    the kernel is idle again. Raises ``StalledRun`` when cells stay marked running while the
-    server has seen the kernel idle for ``stall_s`` seconds, ``TimeoutError`` after
-    ``timeout_ms``."""
+class RunAllIgnored(RuntimeError):
+    """Run > Run All Cells was clicked and no cell started: the click did not reach the
+    notebook (its menu item disabled, or the panel not yet the current widget)."""
+
+
+RUN_ALL_ITEM = '.lm-Menu-item[data-command="runmenu:run-all"]'
+
+PAGE_PICTURE = """(panel) => ({
+    panels: [...document.querySelectorAll('.jp-NotebookPanel')].map(p => p.className),
+    visible: document.querySelectorAll(panel).length,
+    prompts: document.querySelectorAll(panel + ' .jp-InputPrompt').length,
+    title: document.title,
+    dialogs: [...document.querySelectorAll('.jp-Dialog')].map(d => d.innerText.slice(0, 200)),
+})"""
+
+
+def kernel_activity(server: LabServer) -> list[tuple[str, str]]:
+    return sorted((k["id"], k.get("last_activity", "")) for k in server.kernels())
+
+
+def bring_to_front(page, name: str, timeout_ms: float) -> None:
+    """Make the notebook ``name`` the tab in view, by clicking its tab as a student would,
+    when another tab (a Launcher opened while the page was loading) covers it."""
+    if page.locator(PANEL).count():
+        return
+    tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=name).first
+    tab.click(timeout=timeout_ms)
+    page.wait_for_selector(f"{PANEL} .jp-CodeCell", timeout=timeout_ms)
+
+
+def click_run_all(page, server: LabServer, notebook: str, start_ms: float) -> None:
+    """Run > Run All Cells from the menu bar, and wait until it has reached the kernel: a cell
+    marked [*] on the page or new activity on the server's kernel (the stored prompt numbers
+    cannot tell, the notebook files keep them). Raises ``RunAllIgnored``, with what the page
+    showed, when neither happens within ``start_ms``; nothing has run then, so the caller may
+    click again."""
+    bring_to_front(page, Path(notebook).name, start_ms)
+    # Select the first cell (its prompt: no editing, no toolbar button) so the notebook is the
+    # current widget, which the Run menu's notebook commands need to be enabled.
+    page.locator(f"{PANEL} .jp-Cell .jp-InputPrompt").first.click()
+    before = kernel_activity(server)
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
-    # The first cell is queued or running at once; wait for it so the next wait means "done".
-    page.wait_for_function(
-        """(panel) => [...document.querySelectorAll(panel + ' .jp-CodeCell .jp-InputPrompt')]
-                 .some(p => p.textContent.includes('*') || /\\[\\d+\\]/.test(p.textContent))""",
-        arg=PANEL,
-        timeout=timeout_ms,
+    item = page.locator(RUN_ALL_ITEM).first
+    item.wait_for(state="visible", timeout=start_ms)
+    disabled = "lm-mod-disabled" in (item.get_attribute("class") or "")
+    item.click()
+    deadline = time.monotonic() + start_ms / 1000
+    while time.monotonic() < deadline:
+        if page.evaluate(PAGE_STATE, PANEL)["pending"] or kernel_activity(server) != before:
+            return
+        time.sleep(0.1)
+    picture = page.evaluate(PAGE_PICTURE, PANEL)
+    page.keyboard.press("Escape")  # close the menu if it is still open
+    raise RunAllIgnored(
+        f"Run All Cells (menu item {'disabled' if disabled else 'enabled'} when clicked) "
+        f"reached no kernel in {start_ms / 1000:.0f} s; the page: {picture}"
     )
+
+
+def run_all_cells(
+    page,
+    server: LabServer,
+    notebook: str,
+    timeout_ms: float,
+    stall_s: float = 30.0,
+    start_ms: float = 30_000,
+) -> None:
+    """Run > Run All Cells of ``notebook`` (its path, as opened) from the menu bar, then wait
+    until no cell is running or queued and the kernel is idle again. Raises ``RunAllIgnored``
+    when the click reaches no kernel within ``start_ms``, ``StalledRun`` when cells stay marked
+    running while the server has seen the kernel idle for ``stall_s`` seconds, ``TimeoutError``
+    after ``timeout_ms``."""
+    click_run_all(page, server, notebook, start_ms)
     deadline = time.monotonic() + timeout_ms / 1000
     idle_since = None
     while True:
