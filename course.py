@@ -27,7 +27,7 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-MIN_PYTHON = (3, 10)
+MIN_PYTHON = (3, 11)
 EXTRAS = {"lab": "lab", "test": "dev", "install": "dev", "homework": "dev", "receipts": "dev"}
 #: The Keras backends, each an extra of pyproject.toml; KERAS_BACKEND picks the one installed
 #: (TensorFlow when it is unset).

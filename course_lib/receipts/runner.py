@@ -106,7 +106,7 @@ def run_notebook(
         "notebook": path.name,
         "code_sha256": digest,
         "mode": "full",
-        "finished": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "finished": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "wall_seconds": round(wall, 1),
         "machine": {
             "cpu": cpu_model(),
