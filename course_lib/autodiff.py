@@ -13,8 +13,11 @@ spellings, so a notebook that calls it runs unchanged on every backend.
   itself differentiates on JAX.
 
 Gradients come back as float NumPy arrays. Float64 inputs stay float64; on JAX that needs
-64-bit mode (``JAX_ENABLE_X64=1`` before JAX is imported), and without it this module refuses
-float64 instead of silently rounding to float32.
+64-bit mode (``course_lib.setup()`` turns it on, as does ``JAX_ENABLE_X64=1`` before JAX is
+imported), and without it this module refuses float64 instead of silently rounding to float32.
+Mind that Keras computes float64 fully only on TensorFlow: on JAX and PyTorch its type
+promotion turns 64-bit results of ops such as ``keras.ops.matmul`` (and so float64 Dense
+layers) into 32-bit ones, so gradients through them carry float32's precision.
 
 Example:
     >>> from course_lib.autodiff import gradients
@@ -149,7 +152,8 @@ def _float_input(value: Any, name: str) -> np.ndarray:
         if not jax.config.jax_enable_x64:
             raise ValueError(
                 f"`{name}` is float64, but JAX runs in 32-bit mode and would round it to "
-                "float32. Set JAX_ENABLE_X64=1 before JAX is imported, or pass float32."
+                "float32. Call course_lib.setup() first (it turns on JAX's 64-bit mode), set "
+                "JAX_ENABLE_X64=1 before JAX is imported, or pass float32."
             )
     return arr
 
@@ -190,7 +194,18 @@ def _torch(objective: Callable[[list[Any]], Any], values: list[np.ndarray]) -> l
 
     device = keras.ops.convert_to_tensor(np.zeros(1, dtype="float32")).device
     tensors = [torch.tensor(v, device=device, requires_grad=True) for v in values]
-    value = objective(tensors)
+    try:
+        value = objective(tensors)
+    except RuntimeError as error:
+        if "requires grad" not in str(error):
+            raise
+        # NumPy tried to turn a tensor into an array: `ndarray * tensor` or `tensor * ndarray`.
+        raise TypeError(
+            "`fn` mixed a NumPy array with a PyTorch tensor in an operator (`*`, `+`, `@`), "
+            "which makes NumPy try to convert the tensor. Use keras.ops for it "
+            "(keras.ops.multiply(t, array)), or turn the array into a tensor first "
+            "(keras.ops.convert_to_tensor(array))."
+        ) from error
     return list(torch.autograd.grad(value, tensors, allow_unused=True))
 
 

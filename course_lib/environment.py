@@ -122,6 +122,16 @@ def _set_determinism(backend: str, enabled: bool) -> None:
     # set before JAX starts, so there is nothing to switch here.
 
 
+def _enable_float64(backend: str) -> None:
+    """JAX rounds float64 arrays to float32 unless its 64-bit mode is on; TensorFlow and
+    PyTorch keep them. The course's NumPy references and gradient checks are float64, so on
+    JAX the mode is turned on (Keras's layers still compute in ``keras.config.floatx()``)."""
+    if backend == "jax":
+        import jax
+
+        jax.config.update("jax_enable_x64", True)
+
+
 def _versions(keras, backend: str) -> dict[str, str]:
     import numpy as np
 
@@ -152,6 +162,10 @@ def setup(
             speed (and so that Keras can use XLA, which it switches off under determinism).
         verbose: print the one-line summary.
 
+    On JAX it also turns on JAX's 64-bit mode, so that float64 NumPy arrays keep their
+    precision in ``course_lib.autodiff`` and the gradient checks, as they do on TensorFlow and
+    PyTorch; Keras's layers and models still compute in float32.
+
     Returns:
         An ``EnvironmentInfo`` with the mode, backend, device and versions.
 
@@ -174,6 +188,7 @@ def setup(
         device, gpu = _find_device(backend)
     if deterministic is None:
         deterministic = not gpu
+    _enable_float64(backend)
     keras.utils.set_random_seed(seed)
     _set_determinism(backend, deterministic)
 

@@ -13,12 +13,32 @@ import pytest
 from course_lib import reference as ref
 from course_lib.autodiff import gradients, layer_gradients
 
-# The references are checked in float64, which JAX computes only with x64 on.
+# The references are checked in float64, which JAX keeps only in 64-bit mode (course_lib.setup()
+# turns it on; here JAX_ENABLE_X64=1 does).
 pytestmark = pytest.mark.skipif(
     keras.backend.backend() == "jax"
     and not keras.ops.convert_to_numpy(keras.ops.ones(1, dtype="float64")).dtype == np.float64,
     reason="float64 on JAX needs JAX_ENABLE_X64=1",
 )
+
+# Keras computes in float64 on TensorFlow only: on JAX and PyTorch its type promotion turns a
+# 64-bit result into a 32-bit one (BIT64_TO_BIT32_DTYPE in keras/src/backend/common/dtypes.py,
+# "aligned with JAX's default"), so a float64 layer, loss or matmul is float32 inside. There the
+# float64 references are compared with Keras at float32's precision.
+KERAS_FLOAT64 = keras.backend.result_type("float64", "float64") == "float64"
+
+
+def assert_close(actual, desired, rtol: float, atol: float = 0.0) -> None:
+    """assert_allclose with the given float64 tolerances, or float32's where Keras has no
+    float64."""
+    if not KERAS_FLOAT64:
+        rtol, atol = max(rtol, 2e-5), max(atol, 1e-6)
+    np.testing.assert_allclose(actual, desired, rtol=rtol, atol=atol)
+
+
+def approx(value: float, rel: float):
+    return pytest.approx(value, rel=rel if KERAS_FLOAT64 else max(rel, 2e-5))
+
 
 TOL = 1e-6  # gradient checks in float64
 
@@ -78,9 +98,9 @@ ACTIVATIONS = [  # ours, our gradient, the Keras/TF function
 
 @pytest.mark.parametrize(("ours", "grad", "theirs"), ACTIVATIONS)
 def test_activation_forward_and_grad(ours, grad, theirs):
-    np.testing.assert_allclose(ours(Z), keras.ops.convert_to_numpy(theirs(Z)), rtol=1e-12)
+    assert_close(ours(Z), keras.ops.convert_to_numpy(theirs(Z)), rtol=1e-12)
     (expected,) = tf_grads(lambda z: keras.ops.sum(theirs(z)), Z)
-    np.testing.assert_allclose(grad(Z), expected, rtol=1e-10, atol=1e-15)
+    assert_close(grad(Z), expected, rtol=1e-10, atol=1e-15)
     # At |z| = 30 the sigmoid's slope (1e-13) is below the rounding noise of a finite
     # difference, so the numerical check uses the moderate entries only.
     z = Z[1:-1].copy()
@@ -126,10 +146,10 @@ def test_neuron_matches_dense_with_one_unit(activation):
     layer.build((None, 4))
     layer.set_weights([w[:, None], np.array([b])])
     expected = keras.ops.convert_to_numpy(layer(x))[:, 0]
-    np.testing.assert_allclose(ref.neuron_forward(x, w, b, activation), expected, rtol=1e-12)
+    assert_close(ref.neuron_forward(x, w, b, activation), expected, rtol=1e-12)
     single = ref.neuron_forward(x[0], w, b, activation)
     assert isinstance(single, float)
-    assert single == pytest.approx(expected[0], rel=1e-12)
+    assert single == approx(expected[0], rel=1e-12)
 
 
 def test_neuron_rejects_bad_arguments():
@@ -163,14 +183,14 @@ def test_dense_forward_and_backward_match_keras_and_autodiff():
     layer = dense_layer(W, b)
 
     out, cache = ref.dense_forward(x, W, b)
-    np.testing.assert_allclose(out, keras.ops.convert_to_numpy(layer(x)), rtol=1e-12)
+    assert_close(out, keras.ops.convert_to_numpy(layer(x)), rtol=1e-12)
 
     dx, dW, db = ref.dense_backward(dout, cache)
     tdx, weight_grads = layer_gradients(layer, x, dout)
     tdW, tdb = weight_grads[layer.kernel.path], weight_grads[layer.bias.path]
-    np.testing.assert_allclose(dx, tdx, rtol=1e-10)
-    np.testing.assert_allclose(dW, tdW, rtol=1e-10)
-    np.testing.assert_allclose(db, tdb, rtol=1e-10)
+    assert_close(dx, tdx, rtol=1e-10)
+    assert_close(dW, tdW, rtol=1e-10)
+    assert_close(db, tdb, rtol=1e-10)
 
     def loss_of(x_, W_, b_):
         return np.sum(ref.dense_forward(x_, W_, b_)[0] * dout)
@@ -202,7 +222,7 @@ def test_softmax_matches_keras_and_is_stable():
     z = rng(4).normal(size=(3, 5)) * 3
     for axis in (-1, 0):
         expected = keras.ops.convert_to_numpy(keras.ops.softmax(z, axis=axis))
-        np.testing.assert_allclose(ref.softmax(z, axis=axis), expected, rtol=1e-12)
+        assert_close(ref.softmax(z, axis=axis), expected, rtol=1e-12)
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         p = ref.softmax(np.array([[1000.0, 1001.0], [-1000.0, -1000.0]]))
     np.testing.assert_allclose(p, [[1 / (1 + np.e), np.e / (1 + np.e)], [0.5, 0.5]])
@@ -214,7 +234,7 @@ def check_loss_gradient(loss_fn, scores, y, tf_loss):
     """Our gradient == backend autodiff of tf_loss, and passes the numerical check."""
     loss, dscores = loss_fn(scores, y)
     (expected,) = tf_grads(lambda s: tf_loss(s), scores)
-    np.testing.assert_allclose(dscores, expected, rtol=1e-9, atol=1e-15)
+    assert_close(dscores, expected, rtol=1e-9, atol=1e-15)
     s = scores.copy()
     assert ref.gradient_check(lambda v: loss_fn(v, y)[0], s, dscores) < TOL
     return loss
@@ -225,7 +245,7 @@ def test_softmax_cross_entropy_matches_keras():
     y = np.array([0, 3, 1, 1, 2, 3])
     keras_loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True, dtype="float64")
     loss = check_loss_gradient(ref.softmax_cross_entropy, scores, y, lambda s: keras_loss(y, s))
-    assert loss == pytest.approx(float(keras_loss(y, scores)), rel=1e-12)
+    assert loss == approx(float(keras_loss(y, scores)), rel=1e-12)
     # Huge scores: still finite, and the right class at +1000 costs (almost) nothing.
     big_loss, _ = ref.softmax_cross_entropy(np.array([[1000.0, -1000.0]]), [0])
     assert big_loss == 0.0
@@ -238,7 +258,7 @@ def test_binary_cross_entropy_matches_keras(shape):
     y = (rng(7).random(size=shape) > 0.5).astype(np.float64)
     keras_loss = keras.losses.BinaryCrossentropy(from_logits=True, dtype="float64")
     loss = check_loss_gradient(ref.binary_cross_entropy, logits, y, lambda s: keras_loss(y, s))
-    assert loss == pytest.approx(float(keras_loss(y, logits)), rel=1e-12)
+    assert loss == approx(float(keras_loss(y, logits)), rel=1e-12)
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         big, dbig = ref.binary_cross_entropy(np.array([800.0, -800.0]), np.array([0, 1]))
     assert big == pytest.approx(800.0) and np.all(np.isfinite(dbig))
@@ -249,15 +269,15 @@ def test_binary_hinge_matches_keras_and_autodiff():
     y = np.where(rng(9).random(9) > 0.5, 1.0, -1.0)
     keras_loss = keras.losses.Hinge(dtype="float64")
     loss = check_loss_gradient(ref.binary_hinge_loss, scores, y, lambda s: keras_loss(y, s))
-    assert loss == pytest.approx(float(keras_loss(y, scores)), rel=1e-12)
+    assert loss == approx(float(keras_loss(y, scores)), rel=1e-12)
 
     def tf_hinge(s):  # margin 2: no Keras class for this, so the formula in keras.ops
-        return keras.ops.mean(keras.ops.maximum(2.0 - y * s, 0.0))
+        return keras.ops.mean(keras.ops.maximum(2.0 - keras.ops.multiply(y, s), 0.0))
 
     loss2 = check_loss_gradient(
         lambda s, t: ref.binary_hinge_loss(s, t, margin=2.0), scores, y, tf_hinge
     )
-    assert loss2 == pytest.approx(float(tf_hinge(keras.ops.convert_to_tensor(scores))), rel=1e-12)
+    assert loss2 == approx(float(tf_hinge(keras.ops.convert_to_tensor(scores))), rel=1e-12)
 
 
 def naive_multiclass_hinge(scores, y, margin):
@@ -276,8 +296,8 @@ def test_multiclass_hinge_matches_loops_and_autodiff(margin):
     onehot = np.eye(4)[y]
 
     def tf_loss(s):
-        correct = keras.ops.sum(s * onehot, axis=1, keepdims=True)
-        terms = keras.ops.maximum(s - correct + margin, 0.0) * (1.0 - onehot)
+        correct = keras.ops.sum(keras.ops.multiply(s, onehot), axis=1, keepdims=True)
+        terms = keras.ops.multiply(keras.ops.maximum(s - correct + margin, 0.0), 1.0 - onehot)
         return keras.ops.sum(terms) / 5.0
 
     loss = check_loss_gradient(
