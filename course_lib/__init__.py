@@ -9,7 +9,7 @@ import. A notebook starts with::
 and then imports the parts it needs, e.g. ``from course_lib.layers import DenseBlock``.
 """
 
-from course_lib.environment import EnvironmentInfo, setup
+from course_lib.environment import EnvironmentInfo, keras_float64, setup
 from course_lib.receipts.recording import record
 from course_lib.run_mode import QUICK_ENV_VAR, epochs, is_quick, mode, pick, subset_size
 
@@ -21,6 +21,7 @@ __all__ = [
     "__version__",
     "epochs",
     "is_quick",
+    "keras_float64",
     "mode",
     "pick",
     "record",

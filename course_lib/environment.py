@@ -122,6 +122,23 @@ def _set_determinism(backend: str, enabled: bool) -> None:
     # set before JAX starts, so there is nothing to switch here.
 
 
+def keras_float64() -> bool:
+    """Whether Keras computes float64 end to end on this backend.
+
+    On TensorFlow it does. On JAX and PyTorch Keras's type promotion turns the 64-bit result of
+    an op such as ``keras.ops.matmul`` into a 32-bit one (to match JAX's default), so a float64
+    ``Dense`` or ``BatchNormalization`` layer computes in float32 inside: it agrees with a
+    float64 NumPy reference to about 1e-7, not 1e-15.
+
+    Example:
+        >>> import keras
+        >>> keras_float64() == (keras.backend.backend() == "tensorflow")
+        True
+    """
+    keras = import_keras_quietly()
+    return keras.backend.result_type("float64", "float64") == "float64"
+
+
 def _enable_float64(backend: str) -> None:
     """JAX rounds float64 arrays to float32 unless its 64-bit mode is on; TensorFlow and
     PyTorch keep them. The course's NumPy references and gradient checks are float64, so on

@@ -13,6 +13,7 @@ import keras
 import numpy as np
 import pytest
 
+from course_lib import keras_float64
 from course_lib.attribution import (
     OcclusionCheck,
     grad_cam,
@@ -104,7 +105,7 @@ def _needs_float64():
 # float64 model's matmuls 32-bit (keras/src/backend/common/dtypes.py, BIT64_TO_BIT32_DTYPE). There
 # the finite differences take a wider step (round-off ~1e-7 / eps against truncation ~eps**2)
 # and the comparison float32's tolerance.
-KERAS_FLOAT64 = keras.backend.result_type("float64", "float64") == "float64"
+KERAS_FLOAT64 = keras_float64()
 FD_EPS = 1e-5 if KERAS_FLOAT64 else 3e-3
 FD_RTOL, FD_ATOL = (1e-6, 1e-9) if KERAS_FLOAT64 else (2e-3, 1e-4)
 

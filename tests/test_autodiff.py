@@ -10,13 +10,14 @@ import keras
 import numpy as np
 import pytest
 
+from course_lib import keras_float64
 from course_lib.autodiff import gradients, layer_gradients
 from course_lib.reference import dense_backward, dense_forward, sigmoid
 
 # Keras computes float64 fully on TensorFlow only: on JAX and PyTorch its type promotion turns
 # 64-bit results into 32-bit ones (keras/src/backend/common/dtypes.py, BIT64_TO_BIT32_DTYPE), so
 # a float64 Dense layer is float32 inside. There the checks use float32's precision.
-KERAS_FLOAT64 = keras.backend.result_type("float64", "float64") == "float64"
+KERAS_FLOAT64 = keras_float64()
 RTOL = 1e-12 if KERAS_FLOAT64 else 2e-5
 ATOL = 1e-14 if KERAS_FLOAT64 else 1e-6
 

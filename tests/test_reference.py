@@ -10,6 +10,7 @@ import keras
 import numpy as np
 import pytest
 
+from course_lib import keras_float64
 from course_lib import reference as ref
 from course_lib.autodiff import gradients, layer_gradients
 
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.skipif(
 # 64-bit result into a 32-bit one (BIT64_TO_BIT32_DTYPE in keras/src/backend/common/dtypes.py,
 # "aligned with JAX's default"), so a float64 layer, loss or matmul is float32 inside. There the
 # float64 references are compared with Keras at float32's precision.
-KERAS_FLOAT64 = keras.backend.result_type("float64", "float64") == "float64"
+KERAS_FLOAT64 = keras_float64()
 
 
 def assert_close(actual, desired, rtol: float, atol: float = 0.0) -> None:

@@ -205,6 +205,7 @@ ROWS = [
         bad={"seed": [2**32]},
     ),
     Row(environment.import_keras_quietly),
+    Row(environment.keras_float64),
     Exempt(
         environment.EnvironmentInfo,
         "a record that setup() builds and returns; a user reads it, never constructs it",
