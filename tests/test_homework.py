@@ -558,12 +558,16 @@ def test_course_py_has_a_homework_command():
     assert "homework grade" in course.__doc__
 
 
-def test_whole_run_limit_and_unusable_names_are_recorded(tmp_path, student_versions):
+def test_whole_run_limit_and_unusable_names_are_recorded(tmp_path, student_versions, capsys):
     folder = tmp_path / "submissions"
     folder.mkdir()
     (folder / "slow.ipynb").write_bytes(student_versions["hw1"].read_bytes())
     (folder / "bad name.ipynb").write_bytes(student_versions["hw1"].read_bytes())
     results = {r.student: r for r in grade("hw1", folder, out=tmp_path / "out", total_timeout=1)}
+    # the progress: a line a submission as it ends, and Keras's bar counting to 2 of 2
+    out = capsys.readouterr().out
+    assert "graded slow: not graded, 0 / 15" in out and "graded bad name: not graded" in out
+    assert "2/2" in out
     assert results["slow"].status == "not graded"
     assert "grading stopped after the limit of 1 s for a submission" in results["slow"].notes
     assert results["bad name"].status == "not graded"

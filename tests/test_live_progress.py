@@ -13,7 +13,7 @@ import pytest
 from nbclient import NotebookClient
 
 from course_lib import training
-from course_lib.callbacks import LiveProgress
+from course_lib.callbacks import LiveProgress, live_view
 
 X = np.linspace(-1, 1, 64, dtype="float32").reshape(32, 2)
 Y = (X[:, 0] > X[:, 1]).astype("int64")
@@ -39,6 +39,23 @@ def test_text_view_prints_keras_progbar_and_a_summary(capsys):
     for key in ("loss", "val_loss", "val_accuracy"):
         assert f" {key} " in live.summary
     assert len(live.history["loss"]) == 2
+
+
+def test_one_view_over_a_loop_counts_its_runs_and_labels_them(capsys):
+    live = LiveProgress(display="text", title="tiny", runs=2)
+    for _ in range(2):
+        tiny_model().fit(X, Y, epochs=1, batch_size=8, verbose=0, callbacks=[live])
+    out = capsys.readouterr().out
+    assert "run 1/2 tiny · Epoch 1/1" in out and "run 2/2 tiny · Epoch 1/1" in out
+    assert live.run == 2 and live.summary.startswith("run 2/2 tiny: trained 1 epoch: ")
+
+
+def test_live_view_is_a_live_progress_in_full_mode_and_nothing_in_quick_mode(monkeypatch):
+    monkeypatch.setenv("COURSE_QUICK", "1")
+    assert live_view("member 1", runs=3) == []
+    monkeypatch.setenv("COURSE_QUICK", "0")
+    (live,) = live_view("member 1", runs=3)
+    assert isinstance(live, LiveProgress) and (live.title, live.runs) == ("member 1", 3)
 
 
 class FakeClock:
@@ -73,6 +90,10 @@ def test_bad_arguments_are_refused_by_name():
         LiveProgress(display="html")
     with pytest.raises(TypeError, match="clock"):
         LiveProgress(clock=3)
+    with pytest.raises(ValueError, match="runs"):
+        LiveProgress(runs=0)
+    with pytest.raises((TypeError, ValueError), match="title"):
+        LiveProgress(title=3)
     model = tiny_model()
     for bad in (1, "yes", None):
         with pytest.raises(ValueError, match="progress"):
@@ -147,6 +168,9 @@ CELLS = [
     "model.compile('sgd', 'sparse_categorical_crossentropy', metrics=['accuracy'])",
     "_ = model.fit(X, Y, epochs=3, batch_size=8, verbose=0, validation_data=(X, Y),\n"
     "              callbacks=[LiveProgress()])",
+    "view = [LiveProgress(runs=2)]\n"
+    "for _ in range(2):\n"
+    "    _ = model.fit(X, Y, epochs=2, batch_size=8, verbose=0, callbacks=view)",
 ]
 
 
@@ -155,18 +179,21 @@ def run_notebook(tmp_path, name):
     NotebookClient(
         nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
     ).execute()
-    outputs = nb.cells[1].outputs
-    for output in outputs:
-        output.pop("transient", None)
-    return outputs
+    for cell in nb.cells:
+        for output in cell.outputs:
+            output.pop("transient", None)
+    return nb.cells[1].outputs, nb.cells[2].outputs
 
 
 def test_in_a_notebook_the_stored_outputs_are_a_summary_and_curves_and_repeat(tmp_path):
-    first = run_notebook(tmp_path, "a")
+    first, loop = run_notebook(tmp_path, "a")
     kinds = [o.output_type for o in first]
     assert "stream" not in kinds and "error" not in kinds, first  # no stderr, no Progbar text
     summary, curves = first
     assert summary.data["text/plain"].startswith("trained 3 epochs: accuracy ")
     assert "image/png" in curves.data and curves.data["text/plain"] == "<learning curves>"
-    second = run_notebook(tmp_path, "b")
+    # a loop over two fits with one view: one line and one figure, not two of each
+    assert [o.output_type for o in loop] == ["display_data", "display_data"], loop
+    assert loop[0].data["text/plain"].startswith("run 2/2: trained 2 epochs: accuracy ")
+    second, _ = run_notebook(tmp_path, "b")
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)

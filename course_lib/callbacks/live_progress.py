@@ -19,7 +19,7 @@ import keras
 
 from course_lib import argument_validation as check
 
-__all__ = ["LiveProgress", "in_notebook"]
+__all__ = ["LiveProgress", "in_notebook", "live_view"]
 
 DISPLAYS = ("auto", "notebook", "text")
 
@@ -60,6 +60,11 @@ class LiveProgress(keras.callbacks.Callback):
             (Keras's ``Progbar``) or ``"auto"`` (the notebook view inside a Jupyter kernel).
         every: at most one update of the progress line per ``every`` seconds.
         curves: draw the learning curves (notebook view only).
+        title: a label shown before the progress and the summary (it may be changed between
+            runs: ``live.title = "seed 3"``).
+        runs: how many ``fit`` calls this one view will watch (a loop over models): each run
+            is counted ("run 2/5"), and in a notebook they share one line and one figure
+            instead of adding two outputs a run. None: one run (or an unknown number).
         clock: the time source, in seconds (a test passes a fake one).
 
     Example:
@@ -82,6 +87,8 @@ class LiveProgress(keras.callbacks.Callback):
         display: str = "auto",
         every: float = 0.5,
         curves: bool = True,
+        title: str | None = None,
+        runs: int | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
@@ -89,6 +96,9 @@ class LiveProgress(keras.callbacks.Callback):
         self.notebook = in_notebook() if display == "auto" else display == "notebook"
         self.every = check.positive_number(every, "every")
         self.curves = check.boolean(curves, "curves")
+        self.title = check.optional(check.string, title, "title")
+        self.runs = check.optional(check.positive_int, runs, "runs")
+        self.run = 0  # fit calls watched so far
         if not callable(clock):
             raise TypeError(
                 f"`clock` must be a function that returns seconds. Received: {clock!r}"
@@ -100,6 +110,7 @@ class LiveProgress(keras.callbacks.Callback):
 
     # ------------------------------------------------------------------ training events
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self.run += 1
         self.epochs = self.params.get("epochs", 1)
         self.steps = self.params.get("steps") or 0
         self.start = self.clock()
@@ -111,11 +122,11 @@ class LiveProgress(keras.callbacks.Callback):
         self.history = {}
         self.summary = ""
         self._bar = None
-        if self.notebook:
+        if self.notebook and not hasattr(self, "_line"):  # later runs reuse the same outputs
             from IPython.display import DisplayHandle
 
             self._line = DisplayHandle()
-            self._line.display({"text/plain": "starting..."}, raw=True)
+            self._line.display({"text/plain": f"{self._prefix()}starting..."}, raw=True)
             self._figure = DisplayHandle()
             if self.curves:
                 self._figure.display({"text/plain": ""}, raw=True)
@@ -126,7 +137,7 @@ class LiveProgress(keras.callbacks.Callback):
         if self.first_epoch is None:
             self.first_epoch = epoch  # later than 0 when BackupAndRestore resumed the run
         if not self.notebook:
-            print(f"Epoch {epoch + 1}/{self.epochs}", flush=True)
+            print(f"{self._prefix()}Epoch {epoch + 1}/{self.epochs}", flush=True)
             self._bar = keras.utils.Progbar(self.steps or None, verbose=1, interval=self.every)
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
@@ -158,7 +169,8 @@ class LiveProgress(keras.callbacks.Callback):
     def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
         last = {k: v[-1] for k, v in self.history.items()}
         n = self.epochs_done
-        self.summary = f"trained {n} epoch{'s' if n != 1 else ''}: {_metrics(last)}".rstrip(": ")
+        trained = f"trained {n} epoch{'s' if n != 1 else ''}: {_metrics(last)}".rstrip(": ")
+        self.summary = self._prefix(": ") + trained
         if self.notebook:
             self._line.update({"text/plain": self.summary}, raw=True)
         else:
@@ -172,9 +184,11 @@ class LiveProgress(keras.callbacks.Callback):
             return  # training had not begun
         n, b = self.epochs_done, self.epoch_batches
         if self.first_epoch is None:  # it raised before the first epoch began
-            self.summary = f"stopped by {type(error).__name__} before the first epoch"
-        else:
             self.summary = (
+                f"{self._prefix(': ')}stopped by {type(error).__name__} before the first epoch"
+            )
+        else:
+            self.summary = self._prefix(": ") + (
                 f"stopped by {type(error).__name__} in epoch {self.epoch + 1}/{self.epochs} "
                 f"after {b} of {self.steps or '?'} batch{'es' if (self.steps or b) != 1 else ''} "
                 f"({n} complete epoch{'s' if n != 1 else ''})"
@@ -185,6 +199,14 @@ class LiveProgress(keras.callbacks.Callback):
             print(f"\n{self.summary}", flush=True)
 
     # ------------------------------------------------------------------ helpers
+    def _prefix(self, end: str = " · ") -> str:
+        parts = []
+        if self.runs is not None:
+            parts.append(f"run {self.run}/{self.runs}")
+        if self.title:
+            parts.append(self.title)
+        return " ".join(parts) + end if parts else ""
+
     def _values(self, logs: dict[str, Any] | None) -> list[tuple[str, float]]:
         return [(k, float(v)) for k, v in (logs or {}).items() if _is_number(v)]
 
@@ -194,7 +216,7 @@ class LiveProgress(keras.callbacks.Callback):
         left = ""
         if self.done_steps and total:
             left = f", ~{_clock_time(elapsed / self.done_steps * (total - self.done_steps))} left"
-        return (
+        return self._prefix() + (
             f"epoch {self.epoch + 1}/{self.epochs} · batch {batch}/{self.steps} · "
             f"{_clock_time(elapsed)} elapsed{left} · {_metrics(logs)}"
         )
@@ -227,3 +249,29 @@ class LiveProgress(keras.callbacks.Callback):
             },
             raw=True,
         )
+
+
+def live_view(
+    title: str | None = None, *, runs: int | None = None, curves: bool = True
+) -> list[keras.callbacks.Callback]:
+    """The callbacks for a notebook's long training cell: a ``LiveProgress`` in full mode, none
+    in quick mode (a quick run is short, and its stored outputs stay as they were).
+
+    Pass the list to ``fit`` with ``verbose=0``; in a loop, make it once and pass the same list
+    to every ``fit`` (``runs`` counts them). ``curves=False`` for many short runs, where the
+    count matters and a curve of one or two epochs says nothing.
+
+    Example:
+        >>> from unittest import mock
+        >>> with mock.patch.dict("os.environ", {"COURSE_QUICK": "1"}):
+        ...     live_view("member 1")
+        []
+        >>> with mock.patch.dict("os.environ", {"COURSE_QUICK": "0"}):
+        ...     [type(c).__name__ for c in live_view("member 1")]
+        ['LiveProgress']
+    """
+    from course_lib.run_mode import is_quick
+
+    if is_quick():
+        return []
+    return [LiveProgress(title=title, runs=runs, curves=curves)]

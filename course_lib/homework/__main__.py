@@ -60,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     count = _checked(int, check.positive_int, "--jobs")
     gra.add_argument("--jobs", type=count, default=1, help="submissions graded at once")
     gra.add_argument("--no-html", action="store_true", help="skip nbgrader's HTML feedback")
+    gra.add_argument(
+        "--no-progress", action="store_true", help="no line as each submission is graded"
+    )
     return parser
 
 
@@ -79,6 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         total_timeout=args.total_timeout,
         jobs=args.jobs,
         html_feedback=not args.no_html,
+        progress=not args.no_progress,
     )
     for r in results:
         print(f"{r.student:<24} {r.status:<11} {r.score:g} / {r.max_score:g}")

@@ -47,6 +47,12 @@ from course_lib.homework.scan import (
 __all__ = ["GradingSetupError", "Result", "find_submissions", "grade", "scan_answer_cells"]
 
 
+def _progress_bar(total: int):
+    import keras  # imported here: the rest of grading has no need of a backend
+
+    return keras.utils.Progbar(total, unit_name="submission")
+
+
 def grade(
     assignment: str,
     submissions: str | os.PathLike,
@@ -57,6 +63,7 @@ def grade(
     total_timeout: int = 1800,
     jobs: int = 1,
     html_feedback: bool = True,
+    progress: bool = True,
 ) -> list[Result]:
     """Grade every submission of ``assignment`` in ``submissions``; write the gradebook.
 
@@ -76,6 +83,8 @@ def grade(
         jobs: how many submissions are graded at the same time. With more than one, the
             working copy of one submission is on disk while another one runs.
         html_feedback: also write nbgrader's HTML feedback (one more nbgrader run each).
+        progress: print how many submissions are graded so far, of how many, as each one
+            ends (Keras's ``Progbar``), with its student id and score.
 
     Returns:
         One ``Result`` a submission, sorted by student id (an empty list, with a warning,
@@ -102,6 +111,7 @@ def grade(
     total_timeout = check.whole_seconds(total_timeout, "total_timeout")
     jobs = check.positive_int(jobs, "jobs")
     html_feedback = check.boolean(html_feedback, "html_feedback")
+    progress = check.boolean(progress, "progress")
     source = source.resolve()
     known = assignments(source)
     if assignment not in known:
@@ -130,11 +140,17 @@ def grade(
     built = build(assignment, source, cell_timeout)
     feedback_dir = out / "feedback"
     args = (feedback_dir, cell_timeout, total_timeout, html_feedback)
+    bar = _progress_bar(len(found)) if progress else None
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = [
             pool.submit(grade_one, built, s, p, *args, [duplicates[s]] if s in duplicates else [])
             for s, p in found
         ]
-        results = [f.result() for f in futures]
+        for future in concurrent.futures.as_completed(futures):
+            if bar is not None:
+                r = future.result()
+                print(f"graded {r.student}: {r.status}, {r.score:g} / {r.max_score:g}", flush=True)
+                bar.add(1)
+        results = [f.result() for f in futures]  # in the order found: sorted by student id
     write_gradebook(results, out, list(built.max_points))
     return results
