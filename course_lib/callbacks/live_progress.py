@@ -272,6 +272,9 @@ def live_view(
     """
     from course_lib.run_mode import is_quick
 
+    title = check.optional(check.string, title, "title")  # checked in quick mode too
+    runs = check.optional(check.positive_int, runs, "runs")
+    curves = check.boolean(curves, "curves")
     if is_quick():
         return []
     return [LiveProgress(title=title, runs=runs, curves=curves)]

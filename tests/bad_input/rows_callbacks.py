@@ -97,9 +97,20 @@ ROWS = [
     ),
     Row(
         callbacks.LiveProgress,
-        kwargs={"display": "text", "every": 0.5, "curves": True},
-        params={"display": "choice", "every": "positive_number", "curves": "bool"},
+        kwargs={"display": "text", "every": 0.5, "curves": True, "title": "run", "runs": 2},
+        params={
+            "display": "choice",
+            "every": "positive_number",
+            "curves": "bool",
+            "title": "optional_string",
+            "runs": "optional_positive_int",
+        },
         skip={"clock": "a function; a non-callable is refused (tests/test_live_progress.py)"},
+    ),
+    Row(
+        callbacks.live_view,
+        kwargs={"title": "run", "runs": 2, "curves": True},
+        params={"title": "optional_string", "runs": "optional_positive_int", "curves": "bool"},
     ),
     Row(callbacks.in_notebook),
     Row(

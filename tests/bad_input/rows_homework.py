@@ -71,6 +71,7 @@ ROWS = [
             total_timeout=1800,
             jobs=2,
             html_feedback=False,
+            progress=False,
         ),
         params=dict(
             assignment="string",
@@ -81,6 +82,7 @@ ROWS = [
             total_timeout="positive_number",
             jobs="positive_int",
             html_feedback="bool",
+            progress="bool",
         ),
         bad=dict(
             assignment=["hw9"],
