@@ -146,8 +146,8 @@ def grade(
             pool.submit(grade_one, built, s, p, *args, [duplicates[s]] if s in duplicates else [])
             for s, p in found
         ]
-        for future in concurrent.futures.as_completed(futures):
-            if bar is not None:
+        if bar is not None:
+            for future in concurrent.futures.as_completed(futures):
                 r = future.result()
                 print(f"graded {r.student}: {r.status}, {r.score:g} / {r.max_score:g}", flush=True)
                 bar.add(1)
