@@ -45,6 +45,9 @@ NOT_ON_OTHER_BACKENDS = (
     "--ignore=tests/test_jupyterlab.py",  # the browser's kernel runs the default backend
     "--ignore=tests/test_lint.py",  # ruff, no backend in it
     "--ignore=tests/test_multi_worker.py",  # starts its TF and JAX workers itself
+    "--ignore=tests/test_without_tensorflow.py",  # picks PyTorch or JAX for its subprocess itself
+    "--ignore=tests/test_doctor.py",  # probes every backend in subprocesses of its own
+    "--ignore=tests/test_receipts.py",  # receipts' bookkeeping: files, hashes, staleness
 )
 PYTEST_OPTIONS = "-ra --doctest-modules -p no:cacheprovider"
 OTHER_BACKEND_PARTS = {
@@ -52,7 +55,7 @@ OTHER_BACKEND_PARTS = {
     "torch": ("course_lib", "tests", *NOT_ON_OTHER_BACKENDS),
     # XLA's CPU convolutions are slow (LeNet 4.5x TensorFlow's time): the library's tests but
     # the ImageNet-size models (5 minutes of compiling; they pass on JAX, README) and the
-    # homework (graded on PyTorch too): about 7 minutes.
+    # homework (graded on PyTorch too): about 8 minutes.
     "jax": (
         "course_lib",
         "tests",
@@ -62,6 +65,16 @@ OTHER_BACKEND_PARTS = {
         "--ignore=tests/test_homework.py",
     ),
 }
+
+
+def xdist_options(cpus: int | None = None) -> list[str]:
+    """pytest-xdist's options for the whole suite: two worker processes where there are two
+    cores or more, each notebook and each test module whole on one worker (``loadscope``: a
+    notebook's cells share one kernel, a module's fixtures are built once). Two, not one per core:
+    much of the suite waits on kernels, subprocesses and a browser, so a second worker fills that
+    time, while TensorFlow's own threads already use every core for the training itself."""
+    cpus = os.cpu_count() if cpus is None else cpus
+    return ["-n", "2", "--dist", "loadscope"] if (cpus or 1) >= 2 else []
 
 
 def backend_extra(environ: dict[str, str] | None = None) -> str:
@@ -224,7 +237,8 @@ def run_tests(python: Path, rest: list[str]) -> int:
     """Quick mode, so every notebook runs in well under a minute. With arguments: pytest with
     them, on the backend KERAS_BACKEND names. Without: the whole suite on that backend, then
     OTHER_BACKEND_PARTS on each other backend that is installed (under CI a backend that is not
-    installed fails the run). A table of the parts, their results and minutes ends the run."""
+    installed fails the run), each on two pytest workers (xdist_options). A table of the parts,
+    their results and minutes ends the run."""
     env = {**os.environ, "COURSE_QUICK": "1"}
     pytest = [str(python), "-m", "pytest"]
     if rest:
@@ -232,7 +246,7 @@ def run_tests(python: Path, rest: list[str]) -> int:
     default = backend_extra()
     results = []  # (part, result, seconds)
     start = time.monotonic()
-    code = subprocess.call(pytest, cwd=ROOT, env=env)
+    code = subprocess.call([*pytest, *xdist_options()], cwd=ROOT, env=env)
     results.append((f"{default}: the whole suite", code, time.monotonic() - start))
     for backend, args in OTHER_BACKEND_PARTS.items():
         if backend == default:
@@ -245,7 +259,7 @@ def run_tests(python: Path, rest: list[str]) -> int:
         print(f"course.py test: {label}", flush=True)
         # JAX as course_lib.setup() runs it: in 64-bit mode, for the float64 references.
         part_env = {**env, "KERAS_BACKEND": backend, "JAX_ENABLE_X64": "1"}
-        command = [*pytest, "-o", f"addopts={PYTEST_OPTIONS}", *args]
+        command = [*pytest, "-o", f"addopts={PYTEST_OPTIONS}", *xdist_options(), *args]
         start = time.monotonic()
         code = subprocess.call(command, cwd=ROOT, env=part_env)
         results.append((label, code, time.monotonic() - start))

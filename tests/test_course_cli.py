@@ -40,15 +40,24 @@ def test_no_arguments_run_every_backend_and_print_a_table(calls, capsys):
     assert course.run_tests(Path("python"), []) == 0
     backends = [env.get("KERAS_BACKEND") for _, env in recorded]
     assert backends == [None, "torch", "jax"]
-    assert recorded[0][0] == ["python", "-m", "pytest"]  # the whole suite, pyproject's options
+    workers = course.xdist_options()
+    # the whole suite, pyproject's options, on the workers there are cores for
+    assert recorded[0][0] == ["python", "-m", "pytest", *workers]
     for command, env in recorded[1:]:
         assert "--nbval" not in " ".join(command).split()  # addopts replaced: no notebooks
         assert env["JAX_ENABLE_X64"] == "1" and env["COURSE_QUICK"] == "1"
     torch, jax = recorded[1][0], recorded[2][0]
     assert "tests" in torch and "--ignore=tests/test_homework.py" not in torch
+    assert all(" ".join(workers) in " ".join(c) for c, _ in recorded)
     assert "--ignore=tests/test_homework.py" in jax
     table = capsys.readouterr().out
     assert "tensorflow: the whole suite" in table and table.count("passed") == 3
+
+
+def test_two_workers_where_there_are_two_cores_none_on_one():
+    assert course.xdist_options(cpus=2) == ["-n", "2", "--dist", "loadscope"]
+    assert course.xdist_options(cpus=16) == ["-n", "2", "--dist", "loadscope"]
+    assert course.xdist_options(cpus=1) == []
 
 
 def test_a_failed_part_fails_the_run_and_the_others_still_run(calls, capsys):
