@@ -197,3 +197,27 @@ def test_in_a_notebook_the_stored_outputs_are_a_summary_and_curves_and_repeat(tm
     assert loop[0].data["text/plain"].startswith("run 2/2: trained 2 epochs: accuracy ")
     second, _ = run_notebook(tmp_path, "b")
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
+
+
+def test_watching_a_run_does_not_change_it(capsys):
+    """The same seed trains the same weights with the live view and without it: the view reads
+    the logs and draws no random numbers (a run with dropout and shuffled batches, 3 epochs)."""
+
+    def trained(callbacks):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential(
+            [
+                keras.Input((2,)),
+                keras.layers.Dense(16, activation="relu"),
+                keras.layers.Dropout(0.5),
+                keras.layers.Dense(2, activation="softmax"),
+            ]
+        )
+        model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+        model.fit(X, Y, epochs=3, batch_size=8, verbose=0, callbacks=callbacks)
+        return model.get_weights()
+
+    plain = trained([])
+    watched = trained([LiveProgress(title="watched", runs=1)])
+    assert "trained 3 epochs" in capsys.readouterr().out
+    assert all(np.array_equal(a, b) for a, b in zip(plain, watched, strict=True))
