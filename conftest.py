@@ -10,28 +10,7 @@ import os
 os.environ.setdefault("COURSE_QUICK", "1")
 
 
-import sys
-from pathlib import Path
-
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import course
-
-
-def pytest_collection_modifyitems(config, items):
-    """The slowest test files first (``course.SLOWEST_FIRST``): with two workers the long ones
-    start early instead of being left for the end."""
-    root = config.rootpath
-
-    def relative(item):
-        try:
-            return item.path.resolve().relative_to(root).as_posix()
-        except ValueError:  # a test outside the repository
-            return str(item.path)
-
-    order = course.slowest_first([relative(item) for item in items])
-    items[:] = [items[i] for i in order]
 
 
 @pytest.fixture(autouse=True)

@@ -39,7 +39,7 @@ BACKENDS = ("tensorflow", "jax", "torch")
 #: What ``python3 course.py test`` runs on the backends other than the default one, after the
 #: whole suite on the default backend (the library's tests, every notebook under nbval, the
 #: browser test): the library's tests. The notebooks on JAX and PyTorch are run outside CI for
-#: now (the CI time budget; all 21 pass on PyTorch, 20 of 21 on JAX); README "What runs
+#: now (the CI time budget; all 21 pass on PyTorch, JAX's are not run yet); README "What runs
 #: where".
 NOT_ON_OTHER_BACKENDS = (
     "--ignore=tests/test_jupyterlab.py",  # the browser's kernel runs the default backend
@@ -74,36 +74,7 @@ def xdist_options(cpus: int | None = None) -> list[str]:
     much of the suite waits on kernels, subprocesses and a browser, so a second worker fills that
     time, while TensorFlow's own threads already use every core for the training itself."""
     cpus = os.cpu_count() if cpus is None else cpus
-    # Files in the order of SLOWEST_FIRST (conftest.py sorts them), not xdist's by test count.
-    return ["-n", "2", "--dist", "loadscope", "--no-loadscope-reorder"] if (cpus or 1) >= 2 else []
-
-
-#: The slowest test files, slowest first (seconds, TensorFlow, one worker, this 2-core machine,
-#: 2026-12-03). conftest.py runs them before all others, so that of the two workers neither is
-#: handed a long file last while the other one waits: xdist's own order (most tests first) left
-#: notebook 20, a third of the notebooks' time in 15 tests, for the end.
-SLOWEST_FIRST = (
-    "notebooks/20_transfer_learning.ipynb",  # 310 s
-    "tests/test_homework.py",  # 183 s
-    "notebooks/09_regularization.ipynb",  # 112 s
-    "tests/test_multi_worker.py",  # 111 s
-    "notebooks/17_resnet.ipynb",  # 85 s
-    "notebooks/18_imagenet_models.ipynb",  # 84 s
-    "tests/test_jupyterlab.py",  # 63 s
-    "notebooks/19_looking_inside_a_cnn.ipynb",  # 55 s
-    "notebooks/10_optimizers_and_schedules.ipynb",  # 53 s
-    "notebooks/11_learning_rate_and_hyperparameters.ipynb",  # 52 s
-    "notebooks/16_vgg.ipynb",  # 52 s
-    "tests/test_bad_input.py",  # 47 s
-)
-
-
-def slowest_first(paths: list[str]) -> list[int]:
-    """The order to run test files in: the positions of ``paths`` (relative to the repository,
-    one per test, each file's tests together) with the files of ``SLOWEST_FIRST`` first, in its
-    order; every other file after them in its place, each file's tests in their own order."""
-    rank = {path: i for i, path in enumerate(SLOWEST_FIRST)}
-    return sorted(range(len(paths)), key=lambda i: rank.get(paths[i], len(rank)))
+    return ["-n", "2", "--dist", "loadscope"] if (cpus or 1) >= 2 else []
 
 
 def backend_extra(environ: dict[str, str] | None = None) -> str:

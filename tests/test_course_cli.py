@@ -3,7 +3,6 @@ other backends (course.OTHER_BACKEND_PARTS), with a table of results and minutes
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -56,57 +55,9 @@ def test_no_arguments_run_every_backend_and_print_a_table(calls, capsys):
 
 
 def test_two_workers_where_there_are_two_cores_none_on_one():
-    two = ["-n", "2", "--dist", "loadscope", "--no-loadscope-reorder"]
-    assert course.xdist_options(cpus=2) == two
-    assert course.xdist_options(cpus=16) == two
+    assert course.xdist_options(cpus=2) == ["-n", "2", "--dist", "loadscope"]
+    assert course.xdist_options(cpus=16) == ["-n", "2", "--dist", "loadscope"]
     assert course.xdist_options(cpus=1) == []
-
-
-def test_the_slowest_files_run_first_each_file_whole_and_in_its_own_order():
-    paths = [
-        "tests/test_a.py",  # not listed: after the listed ones, in collection order
-        "tests/test_a.py",
-        "tests/test_homework.py",
-        "notebooks/00_setup.ipynb",
-        "notebooks/20_transfer_learning.ipynb",
-        "notebooks/20_transfer_learning.ipynb",
-        "tests/test_homework.py",
-    ]
-    ordered = [paths[i] for i in course.slowest_first(paths)]
-    assert ordered == [
-        "notebooks/20_transfer_learning.ipynb",
-        "notebooks/20_transfer_learning.ipynb",
-        "tests/test_homework.py",
-        "tests/test_homework.py",
-        "tests/test_a.py",
-        "tests/test_a.py",
-        "notebooks/00_setup.ipynb",
-    ]
-    assert course.slowest_first(paths)[:2] == [4, 5]  # a file's tests keep their order
-    assert all((ROOT / path).is_file() for path in course.SLOWEST_FIRST)  # no stale entry
-
-
-def test_the_suite_is_collected_slowest_file_first():
-    collected = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--collect-only",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "notebooks/00_setup.ipynb",
-            "tests/test_course_cli.py",
-            "tests/test_homework.py",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()
-    files = [line.split("::")[0] for line in collected if "::" in line]
-    assert files[0] == "tests/test_homework.py" and files[-1] == "tests/test_course_cli.py"
 
 
 def test_a_failed_part_fails_the_run_and_the_others_still_run(calls, capsys):
