@@ -200,6 +200,7 @@ PAGE_STATE = """(panel) => {
     return {
         pending: prompts.filter(p => p.textContent.includes('*')).length,
         idle: Boolean(indicator) && indicator.dataset.status === 'idle',
+        prompts: prompts.map(p => p.textContent.trim()),
     };
 }"""
 
@@ -220,8 +221,13 @@ PAGE_PICTURE = """(panel) => ({
 })"""
 
 
-def kernel_activity(server: LabServer) -> list[tuple[str, str]]:
-    return sorted((k["id"], k.get("last_activity", "")) for k in server.kernels())
+def run_started(before: dict, now: dict) -> bool:
+    """Whether the page shows that Run All has begun since ``before`` (both from
+    ``PAGE_STATE``): a cell marked [*], or prompts that changed (a fast notebook may finish
+    between two looks: its blank prompts then hold numbers). The server's kernel activity
+    cannot tell: the page's own requests after the kernel went idle move it too, and a test that
+    trusted it once read the page before Run All had reached it."""
+    return bool(now["pending"]) or now["prompts"] != before["prompts"]
 
 
 def bring_to_front(page, name: str, timeout_ms: float) -> None:
@@ -234,17 +240,15 @@ def bring_to_front(page, name: str, timeout_ms: float) -> None:
     page.wait_for_selector(f"{PANEL} .jp-CodeCell", timeout=timeout_ms)
 
 
-def click_run_all(page, server: LabServer, notebook: str, start_ms: float) -> None:
-    """Run > Run All Cells from the menu bar, and wait until it has reached the kernel: a cell
-    marked [*] on the page or new activity on the server's kernel (the stored prompt numbers
-    cannot tell, the notebook files keep them). Raises ``RunAllIgnored``, with what the page
-    showed, when neither happens within ``start_ms``; nothing has run then, so the caller may
-    click again."""
+def click_run_all(page, notebook: str, start_ms: float) -> None:
+    """Run > Run All Cells from the menu bar, and wait until the page shows that it has begun
+    (``run_started``). Raises ``RunAllIgnored``, with what the page showed, when it does not
+    within ``start_ms``; nothing has run then, so the caller may click again."""
     bring_to_front(page, Path(notebook).name, start_ms)
     # Select the first cell (its prompt: no editing, no toolbar button) so the notebook is the
     # current widget, which the Run menu's notebook commands need to be enabled.
     page.locator(f"{PANEL} .jp-Cell .jp-InputPrompt").first.click()
-    before = kernel_activity(server)
+    before = page.evaluate(PAGE_STATE, PANEL)
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     item = page.locator(RUN_ALL_ITEM).first
     item.wait_for(state="visible", timeout=start_ms)
@@ -252,14 +256,14 @@ def click_run_all(page, server: LabServer, notebook: str, start_ms: float) -> No
     item.click()
     deadline = time.monotonic() + start_ms / 1000
     while time.monotonic() < deadline:
-        if page.evaluate(PAGE_STATE, PANEL)["pending"] or kernel_activity(server) != before:
+        if run_started(before, page.evaluate(PAGE_STATE, PANEL)):
             return
         time.sleep(0.1)
     picture = page.evaluate(PAGE_PICTURE, PANEL)
     page.keyboard.press("Escape")  # close the menu if it is still open
     raise RunAllIgnored(
         f"Run All Cells (menu item {'disabled' if disabled else 'enabled'} when clicked) "
-        f"reached no kernel in {start_ms / 1000:.0f} s; the page: {picture}"
+        f"started no cell in {start_ms / 1000:.0f} s; the page: {picture}"
     )
 
 
@@ -276,7 +280,7 @@ def run_all_cells(
     when the click reaches no kernel within ``start_ms``, ``StalledRun`` when cells stay marked
     running while the server has seen the kernel idle for ``stall_s`` seconds, ``TimeoutError``
     after ``timeout_ms``."""
-    click_run_all(page, server, notebook, start_ms)
+    click_run_all(page, notebook, start_ms)
     deadline = time.monotonic() + timeout_ms / 1000
     idle_since = None
     while True:

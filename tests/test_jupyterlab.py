@@ -118,7 +118,7 @@ class Page:
         """Open the notebook and Run All (its tab brought back to front first if a Launcher
         opened over it while the page loaded). Two hiccups seen in CI under load get one more
         try on a freshly loaded page, with a warning in the test report: a Run All click that
-        reaches no kernel (nothing has run, so a second click is what a student would do), and
+        starts no cell (nothing has run, so a second click is what a student would do), and
         cells stuck at [*] while the kernel is idle (the page missed the kernel's replies). The
         same hiccup twice, or a timeout, fails."""
         page = self.page
