@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import csv
-import hashlib
 import html
 import math
 import re
@@ -22,6 +21,7 @@ import numpy as np
 import pytest
 from hw1_submissions import WRONG_HW1
 from tiny_assignment import write_tiny_source
+from tree_hash import tree_hash
 
 from course_lib.homework import assignments, grade, release
 from course_lib.homework.feedback import NOTICE
@@ -146,16 +146,6 @@ def _filled(hw: str, student_nb, changes=None):
     return nb
 
 
-def _tree_hash(*folders: Path) -> str:
-    digest = hashlib.sha256()
-    for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(folder)).encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 @pytest.fixture(scope="module")
 def student_versions(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("student")
@@ -213,7 +203,7 @@ def graded(student_versions, tmp_path_factory):
     (folders["hw1"] / "solution" / "hw1.ipynb").write_bytes(student_versions["hw1"].read_bytes())
 
     guarded = (SOURCE, ROOT / "course_lib" / "homework", base / "submissions")
-    before = _tree_hash(*guarded)
+    before = tree_hash(*guarded)
     results, outs, warned = {}, {}, {}
     for hw in HOMEWORK:
         outs[hw] = base / "graded" / hw
@@ -230,7 +220,7 @@ def graded(student_versions, tmp_path_factory):
             )
         results[hw] = {r.student: r for r in found}
         warned[hw] = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
-    after = _tree_hash(*guarded)
+    after = tree_hash(*guarded)
     return {"results": results, "out": outs, "hashes": (before, after), "warned": warned}
 
 
@@ -606,6 +596,9 @@ def test_whole_seconds_reach_the_nbgrader_config_as_they_are():
         ("--total-timeout", "x"),
         ("--jobs", "0"),
         ("--jobs", "1.5"),
+        ("--memory-mb", "0"),
+        ("--disk-mb", "x"),
+        ("--processes", "-3"),
     ],
 )
 def test_command_line_refuses_what_grade_refuses(option, value, tmp_path, capsys):

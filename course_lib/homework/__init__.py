@@ -16,34 +16,27 @@ On the command line: ``python3 course.py homework release`` and
 
 The package's files: ``release`` (student versions, the nbgrader steps run in this process),
 ``grading`` (``grade``: checks, then one run a submission), ``scan`` (finding the submissions,
-reading and scanning notebooks), ``runner`` (one submission in its working copy and nbgrader
-process), ``sandbox`` (the hidden files off the disk while the kernel runs), ``gradebook``
-(``Result``, ``grades.csv``, the text and HTML feedback) and ``feedback`` (tracebacks cut).
+reading and scanning notebooks), ``runner`` (one submission: its job out, its results back),
+``jail`` (the program that grades one job: a private course folder, ``nbgrader autograde``
+under the limits), ``isolation`` and ``bwrap`` (the bubblewrap sandbox the jail runs in),
+``limits`` (memory, file size, processes, CPU, disk), ``sandbox`` (the hidden files off the disk
+while the kernel runs; a cell that ignores the interrupt stopped), ``gradebook`` (``Result``,
+``grades.csv``, the text and HTML feedback) and ``feedback`` (tracebacks cut).
 
-What grading isolates (nbgrader plus ``course_lib.homework.runner``):
+What grading guarantees, with bubblewrap installed (README, "What the grader guarantees"):
+every submission in its own sandbox, with a read-only view of the machine in which the
+solutions, the submissions, the output folder and the home folder are covered; its own
+in-memory ``/tmp`` of bounded size; no network; its own process ids, so nothing it starts
+outlives it; limits on memory, file size, processes and CPU time, each named in the notes when
+it is hit; as root, the user ``nobody``. Always: a time limit per cell (also for a cell that
+ignores SIGINT) and per submission, test cells put back, the hidden tests off the disk while
+student code runs and never in the feedback.
 
-- every submission is graded in its own fresh temporary copy of the course folder, in its own
-  nbgrader process and kernel, one after the other or in parallel; a crash, a hang or a broken
-  file in one submission leaves the others' grades untouched;
-- each cell has a time limit (``cell_timeout``, whole seconds); a cell that runs over it is
-  interrupted, its part scores zero and the reason is recorded, and the whole run has a limit
-  too;
-- test cells and provided cells are put back from the source before execution (nbgrader), and
-  the grader records which ones a submission changed or deleted;
-- the kernel runs with a temporary home folder and working directory inside that copy; while it
-  runs, the files of the run that hold hidden tests (gradebook, graded notebook) are not on disk
-  (``course_lib.homework.sandbox``), and the build folder nbgrader made them in is already
-  deleted; the student versions and the feedback never contain them.
-
-What it does not isolate: the kernel runs as the instructor's user, with that user's rights, on
-the same machine. Code in a submission that looks up the instructor's files by absolute path
-(the solutions in ``assignments/source``, the course checkout found through ``sys.executable``)
-can read, change or delete them; it can read the source of a hidden test cell that already ran
-from the kernel's input history; with ``jobs > 1`` it can find another submission's working
-copy while that one is set up or saved; a process it detaches from its process group survives;
-and because tests run in the same Python process as the submission, a submission written to
-cheat can fool them (e.g. by replacing ``numpy`` functions).
-Grade submissions you do not trust in a container or a virtual machine, or as a separate user.
+What it does not: without bubblewrap (a loud warning, a note in every row), the submission runs
+as the grader's user with the grader's rights; a cell can read the source of a hidden test cell
+that already ran from the kernel's input history (``In``); and because tests run in the same
+Python process as the submission, a submission written to cheat can fool them (e.g. by
+replacing ``numpy`` functions).
 """
 
 from course_lib.homework.grading import Result, grade

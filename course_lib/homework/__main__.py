@@ -14,6 +14,7 @@ from pathlib import Path
 
 from course_lib import argument_validation as check
 from course_lib.homework.grading import grade
+from course_lib.homework.limits import Limits
 from course_lib.homework.release import DEFAULT_SOURCE, release
 
 
@@ -32,6 +33,16 @@ def _checked(parse, check_value, option: str):
             raise argparse.ArgumentTypeError(str(error)) from None
 
     return convert
+
+
+# The limits of each submission (course_lib.homework.limits.Limits), one option each.
+_LIMITS = {
+    "memory_mb": "address space of each process, MiB",
+    "file_size_mb": "largest file it may write, MiB",
+    "processes": "processes and threads at once (in the sandbox)",
+    "cpu_seconds": "CPU seconds of each process",
+    "disk_mb": "size of its writable /tmp and /dev/shm, MiB each (in the sandbox)",
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -63,6 +74,20 @@ def _parser() -> argparse.ArgumentParser:
     gra.add_argument(
         "--no-progress", action="store_true", help="no line as each submission is graded"
     )
+    defaults = Limits()
+    for field, unit in _LIMITS.items():
+        option = "--" + field.replace("_", "-")
+        gra.add_argument(
+            option,
+            type=_checked(int, check.positive_int, option),
+            default=getattr(defaults, field),
+            help=f"{unit} (default: %(default)s)",
+        )
+    gra.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="grade without the bubblewrap sandbox (only for submissions you trust)",
+    )
     return parser
 
 
@@ -83,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         jobs=args.jobs,
         html_feedback=not args.no_html,
         progress=not args.no_progress,
+        limits=Limits(**{field: getattr(args, field) for field in _LIMITS}),
+        sandbox=not args.no_sandbox,
     )
     for r in results:
         print(f"{r.student:<24} {r.status:<11} {r.score:g} / {r.max_score:g}")

@@ -35,6 +35,8 @@ import nbformat
 
 from course_lib import argument_validation as check
 from course_lib.homework.gradebook import Result, write_gradebook
+from course_lib.homework.isolation import Isolation
+from course_lib.homework.limits import Limits
 from course_lib.homework.release import DEFAULT_SOURCE, assignments
 from course_lib.homework.runner import GradingSetupError, build, grade_one, max_points
 from course_lib.homework.scan import (
@@ -64,6 +66,8 @@ def grade(
     jobs: int = 1,
     html_feedback: bool = True,
     progress: bool = True,
+    limits: Limits | None = None,
+    sandbox: bool = True,
 ) -> list[Result]:
     """Grade every submission of ``assignment`` in ``submissions``; write the gradebook.
 
@@ -85,6 +89,12 @@ def grade(
         html_feedback: also write nbgrader's HTML feedback (one more nbgrader run each).
         progress: print how many submissions are graded so far, of how many, as each one
             ends (Keras's ``Progbar``), with its student id and score.
+        limits: what each submission may use (``course_lib.homework.limits.Limits``: memory,
+            file size, processes, CPU time, disk); ``Limits()`` when None.
+        sandbox: grade each submission in the bubblewrap sandbox
+            (``course_lib.homework.bwrap``). When ``bwrap`` is not installed, grading goes on
+            without it, with a warning and a note in every row of the gradebook. False grades
+            without it on purpose (still with the limits that apply outside it).
 
     Returns:
         One ``Result`` a submission, sorted by student id (an empty list, with a warning,
@@ -112,6 +122,10 @@ def grade(
     jobs = check.positive_int(jobs, "jobs")
     html_feedback = check.boolean(html_feedback, "html_feedback")
     progress = check.boolean(progress, "progress")
+    if limits is None:
+        limits = Limits()
+    check.instance(limits, "limits", Limits, "a course_lib.homework.limits.Limits")
+    sandbox = check.boolean(sandbox, "sandbox")
     source = source.resolve()
     known = assignments(source)
     if assignment not in known:
@@ -137,15 +151,18 @@ def grade(
         write_gradebook([], out, list(max_points(solution)))
         return []
 
+    hide = {"source": source, "submissions": folder, "out": out}
+    isolation = Isolation.for_run(limits, hide, sandbox)
+    isolation.probe()
     built = build(assignment, source, cell_timeout)
     feedback_dir = out / "feedback"
     args = (feedback_dir, cell_timeout, total_timeout, html_feedback)
     bar = _progress_bar(len(found)) if progress else None
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [
-            pool.submit(grade_one, built, s, p, *args, [duplicates[s]] if s in duplicates else [])
-            for s, p in found
-        ]
+        futures = []
+        for s, p in found:
+            earlier = [duplicates[s]] if s in duplicates else []
+            futures.append(pool.submit(grade_one, built, s, p, *args, earlier, isolation))
         if bar is not None:
             for future in concurrent.futures.as_completed(futures):
                 r = future.result()

@@ -7,23 +7,22 @@ keeps what grading needs (gradebook, released notebook, points, nbgrader config)
 1. checks that the file is a notebook at all (else: not graded, with the reason);
 2. notes which test cells or provided cells it changed or deleted (nbgrader puts the
    originals back) and which answer cells use files, processes or the reference solutions;
-3. makes a fresh temporary course folder holding only the gradebook and this submission, and
-   runs ``nbgrader autograde`` there in a separate process group, with a time limit per cell,
-   a limit for the whole run, a scrubbed environment and a temporary home folder
-   (``kernel_env``), and the hidden files off the disk while the kernel runs
+3. sends the gradebook and this submission, as a ``Job``, to ``python -m
+   course_lib.homework.jail`` in the run's sandbox (``course_lib.homework.isolation``): there
+   a fresh temporary course folder holds only them, and ``nbgrader autograde`` runs in a
+   separate process group, with a time limit per cell, a limit for the whole run, resource
+   limits (``course_lib.homework.limits``), a scrubbed environment and a temporary home folder
+   (``jail.kernel_env``), and the hidden files off the disk while the kernel runs
    (``course_lib.homework.sandbox``);
-4. reads the points of every part from that gradebook and the errors (with the cell's part)
-   from the graded notebook, and writes nbgrader's HTML feedback with the hidden tests removed;
-5. deletes the temporary folder.
+4. reads the points of every part from the gradebook that comes back and the errors (with
+   the cell's part and the limit it hit, if any) from the graded notebook, and writes
+   nbgrader's HTML feedback with the hidden tests removed, in a temporary folder it deletes.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
 import shutil
-import signal
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -32,26 +31,13 @@ import nbformat
 
 from course_lib import argument_validation as check
 from course_lib.homework.gradebook import Result, html_feedback
-from course_lib.homework.release import generate, nbgrader_command, with_scripts_on_path
+from course_lib.homework.isolation import Isolation, run_job
+from course_lib.homework.jail import Job, keras_datasets
+from course_lib.homework.limits import Limits, limit_note
+from course_lib.homework.release import generate
 from course_lib.homework.scan import STUDENT_ID, changed_cells, read_notebook, scan_answer_cells
 
 __all__ = ["GradingSetupError"]
-
-# Environment variables the kernel keeps; everything else (tokens, paths into the instructor's
-# folders) is dropped. HOME, TMPDIR and the Jupyter/Matplotlib folders point into the copy.
-_KEEP_ENV = (
-    "PATH",
-    "LANG",
-    "LC_ALL",
-    "TZ",
-    "COURSE_QUICK",
-    "COURSE_OFFLINE",
-    "KERAS_BACKEND",
-    "CUDA_VISIBLE_DEVICES",
-    "TF_CPP_MIN_LOG_LEVEL",
-    "OMP_NUM_THREADS",
-    "OPENBLAS_NUM_THREADS",
-)
 
 _TIMEOUT_ENAMES = ("CellTimeoutError", "TimeoutError")
 
@@ -90,71 +76,7 @@ def nbgrader_config(cell_timeout: int) -> str:
     return _CONFIG.format(timeout=check.whole_seconds(cell_timeout, "cell_timeout"))
 
 
-def kernel_env(work: Path) -> dict[str, str]:
-    """The kernel's environment: a few variables kept, home and caches inside ``work``."""
-    env = {k: os.environ[k] for k in _KEEP_ENV if k in os.environ}
-    # One BLAS thread a kernel unless asked otherwise: parallel jobs do not fight over cores.
-    env.setdefault("OMP_NUM_THREADS", "1")
-    env.setdefault("OPENBLAS_NUM_THREADS", env["OMP_NUM_THREADS"])
-    home = work / "home"
-    for sub in ("tmp", "mpl", "jupyter", "ipython", "keras"):
-        (home / sub).mkdir(parents=True, exist_ok=True)
-    env.update(
-        HOME=str(home),
-        TMPDIR=str(home / "tmp"),
-        MPLCONFIGDIR=str(home / "mpl"),
-        JUPYTER_CONFIG_DIR=str(home / "jupyter"),
-        JUPYTER_DATA_DIR=str(home / "jupyter"),
-        JUPYTER_RUNTIME_DIR=str(home / "jupyter" / "runtime"),
-        IPYTHONDIR=str(home / "ipython"),
-        KERAS_HOME=str(home / "keras"),
-        PYTHONDONTWRITEBYTECODE="1",
-        PYDEVD_DISABLE_FILE_VALIDATION="1",
-    )
-    # Datasets Keras downloaded before stay visible, read through a link in the copy.
-    real_datasets = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "datasets"
-    if real_datasets.is_dir():
-        (home / "keras" / "datasets").symlink_to(real_datasets, target_is_directory=True)
-    return with_scripts_on_path(env)
-
-
-def run_command(args: list[str], *, cwd: Path, env: dict, timeout: int) -> tuple[int | None, str]:
-    """Run a command in its own process group; kill the whole group when done or overdue.
-
-    Returns ``(exit code, output)``; the exit code is ``None`` when it ran over ``timeout``.
-    """
-    with subprocess.Popen(
-        args,
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    ) as proc:
-        try:
-            out, _ = proc.communicate(timeout=timeout)
-            code: int | None = proc.returncode
-        except subprocess.TimeoutExpired:
-            code = None
-            out = ""
-        finally:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)  # also what the submission left running
-            except ProcessLookupError:
-                pass
-            if code is None:
-                out, _ = proc.communicate()
-    out = out or ""
-    # nbgrader only logs a broken config and goes on without it: never grade like that.
-    if "Exception while loading config file" in out:
-        raise GradingSetupError(
-            f"nbgrader could not load the grading configuration:\n{out[-3000:]}"
-        )
-    return code, out
-
-
-def _errors(graded: nbformat.NotebookNode, cell_timeout: int) -> list[str]:
+def _errors(graded: nbformat.NotebookNode, cell_timeout: int, limits: Limits) -> list[str]:
     notes = []
     for index, cell in enumerate(graded.cells, start=1):
         if cell.get("cell_type") != "code":
@@ -171,10 +93,15 @@ def _errors(graded: nbformat.NotebookNode, cell_timeout: int) -> list[str]:
                 continue
             ename = output.get("ename", "")
             if ename in _TIMEOUT_ENAMES:
-                notes.append(f"{where}: stopped after the time limit of {cell_timeout} s")
+                note = f"{where}: stopped after the time limit of {cell_timeout} s"
+                if "ignored the interrupt" in str(output.get("evalue", "")):
+                    note += "; it ignored the interrupt, so its kernel was restarted"
+                notes.append(note)
             else:
                 value = str(output.get("evalue", "")).strip().splitlines()
-                notes.append(f"{where}: {ename}: {value[0][:200] if value else ''}".rstrip(": "))
+                note = f"{where}: {ename}: {value[0][:200] if value else ''}".rstrip(": ")
+                limit = limit_note(ename, value[0] if value else "", limits)
+                notes.append(f"{note} (stopped by {limit})" if limit else note)
     return notes
 
 
@@ -239,8 +166,10 @@ def grade_one(
     total_timeout: int,
     html: bool,
     notes: list[str] | None = None,
+    isolation: Isolation | None = None,
 ) -> Result:
-    """Grade the notebook ``path`` of ``student`` in a fresh working copy (see the module).
+    """Grade the notebook ``path`` of ``student`` (see the module) in ``isolation`` (the
+    sandbox of the run; a plain process with default limits when None).
 
     ``notes`` are observations made before (e.g. a second submission that was not graded);
     they come first in the result's notes.
@@ -248,6 +177,7 @@ def grade_one(
     start = time.monotonic()
     hw = build.assignment
     notes = list(notes or [])
+    isolation = isolation or Isolation(Limits(), None, why_not="no isolation given")
     if not STUDENT_ID.match(student):
         reason = f"file name {path.name!r} is not a usable student id (letters, digits, _ . -)"
         return _not_graded(build, student, [reason, *notes], start)
@@ -255,37 +185,54 @@ def grade_one(
     if nb is None:
         return _not_graded(build, student, [f"not graded: {problem}", *notes], start)
     notes += changed_cells(build.released, nb) + scan_answer_cells(nb)
-
+    if not isolation.sandboxed:
+        notes.append(f"graded without the sandbox ({isolation.why_not})")
+    datasets = keras_datasets()
+    job = Job(
+        assignment=hw,
+        student=student,
+        gradebook=build.gradebook,
+        submission=path.read_bytes(),
+        config=build.config,
+        total_timeout=total_timeout,
+        limits=isolation.limits.to_dict(),
+        datasets=str(datasets) if datasets else None,
+    )
+    outcome, raw = run_job(job, isolation)
+    # nbgrader only logs a broken config and goes on without it: never grade like that.
+    log = outcome.log if outcome else raw
+    if "Exception while loading config file" in log:
+        raise GradingSetupError(
+            f"nbgrader could not load the grading configuration:\n{log[-3000:]}"
+        )
+    if outcome is not None and outcome.killed:
+        notes.append(f"{outcome.killed} process(es) it left running were killed at the end")
+    if outcome is None or outcome.code is None:
+        if outcome is None:
+            tail = " | ".join(raw.strip().splitlines()[-5:])
+            notes.append(f"the grading process ended without a result: {tail[-600:]}")
+        else:
+            notes.append(f"grading stopped after the limit of {total_timeout} s for a submission")
+        return _not_graded(build, student, notes, start)
+    if outcome.code != 0 or outcome.graded is None or outcome.gradebook is None:
+        if "[Errno 28]" in outcome.log:
+            limit = limit_note("OSError", "[Errno 28]", isolation.limits)
+            notes.append(f"the submission filled its disk ({limit}): no results could be saved")
+        tail = " | ".join(line for line in outcome.log.strip().splitlines()[-5:])
+        notes.append(f"nbgrader autograde failed (exit code {outcome.code}): {tail[-600:]}")
+        return _not_graded(build, student, notes, start)
+    if not outcome.submission_kept:
+        notes.append("the submission deleted files in its working copy while it ran")
     work = Path(tempfile.mkdtemp(prefix=f"course-grade-{hw}-{student}-"))
     try:
+        # The results, in a course folder of their own here, for nbgrader's feedback.
         root = work / "course"
-        submitted = root / "submitted" / student / hw
-        submitted.mkdir(parents=True)
-        (root / "gradebook.db").write_bytes(build.gradebook)
-        shutil.copyfile(path, submitted / f"{hw}.ipynb")
-        env = kernel_env(work)
-        # nbgrader reads its configuration from the course root. It is loaded before the
-        # submission runs; the later steps run in this process and read no config file.
-        (root / "nbgrader_config.py").write_text(build.config)
-        common = [f"--CourseDirectory.root={root}"]
-        code, log = run_command(
-            nbgrader_command("autograde", hw, f"--student={student}", "--force", *common),
-            cwd=root,
-            env=env,
-            timeout=total_timeout,
-        )
         graded_path = root / "autograded" / student / hw / f"{hw}.ipynb"
-        if code is None:
-            notes.append(f"grading stopped after the limit of {total_timeout} s for a submission")
-            return _not_graded(build, student, notes, start)
-        if code != 0 or not graded_path.exists():
-            tail = " | ".join(line for line in log.strip().splitlines()[-5:])
-            notes.append(f"nbgrader autograde failed (exit code {code}): {tail[-600:]}")
-            return _not_graded(build, student, notes, start)
-        if not (submitted / f"{hw}.ipynb").exists():
-            notes.append("the submission deleted files in its working copy while it ran")
+        graded_path.parent.mkdir(parents=True)
+        graded_path.write_bytes(outcome.graded)
+        (root / "gradebook.db").write_bytes(outcome.gradebook)
         parts = _scores(root, hw, student, build.max_points)
-        notes += _errors(nbformat.read(graded_path, 4), cell_timeout)
+        notes += _errors(nbformat.read(graded_path, 4), cell_timeout, isolation.limits)
         if html:
             html_feedback(root, hw, student, feedback_dir, notes)
         score = sum(s for s, _ in parts.values())

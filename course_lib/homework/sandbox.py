@@ -20,6 +20,9 @@ import os
 from pathlib import Path
 from typing import Any
 
+import nbformat
+from jupyter_core.utils import run_sync
+from nbclient.exceptions import CellTimeoutError
 from nbgrader.preprocessors import Execute
 
 from course_lib import argument_validation as check
@@ -43,7 +46,44 @@ def hidden_paths(
 
 
 class HiddenFilesExecute(Execute):
-    """nbgrader's ``Execute`` with the gradebook and the graded notebook off the disk."""
+    """nbgrader's ``Execute`` with the gradebook and the graded notebook off the disk, and
+    cells that ignore the interrupt stopped anyway.
+
+    At the cell limit nbclient interrupts the kernel (SIGINT) and waits a few seconds for the
+    cell's last output. A submission can ignore SIGINT (``signal.signal(signal.SIGINT,
+    signal.SIG_IGN)``); nbgrader would then give up on the whole submission. Here such a
+    kernel is killed and restarted instead: the cell ends with an error that says so, and the
+    cells below run in the fresh kernel (without what the cells above defined).
+    """
+
+    _interrupted: Any = None  # the cell interrupted at its limit last, or None
+
+    async def _async_handle_timeout(self, timeout: int, cell: Any = None) -> Any:
+        self._interrupted = cell
+        return await super()._async_handle_timeout(timeout, cell)  # interrupts the kernel
+
+    def preprocess_cell(self, cell: Any, resources: Any, index: int) -> Any:
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except CellTimeoutError as error:
+            # Interrupted at its limit, and no word from the kernel since: it ignores SIGINT.
+            if self._interrupted is not cell or "IOPub" not in str(error):
+                raise
+        self.log.error("The cell ignored the interrupt: restarting the kernel")
+        self._interrupted = None
+        run_sync(self.km.restart_kernel)(now=True)
+        cell.outputs.append(
+            nbformat.v4.new_output(
+                "error",
+                ename="CellTimeoutError",
+                evalue=(
+                    f"the cell ran past the limit of {self.timeout} s and ignored the "
+                    "interrupt; its kernel was killed and restarted"
+                ),
+                traceback=[],
+            )
+        )
+        return cell, resources
 
     def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
         notebook_dir = Path(resources["metadata"]["path"]).resolve()

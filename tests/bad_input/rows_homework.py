@@ -18,7 +18,8 @@ import nbformat
 from tiny_assignment import write_tiny_source
 
 from bad_input.table import Exempt, Row
-from course_lib.homework import feedback, gradebook, grading, sandbox, scan
+from course_lib.homework import bwrap, feedback, gradebook, grading, jail, sandbox, scan
+from course_lib.homework.limits import Limits
 
 # The module, not the function: ``course_lib.homework.release`` is the function ``release``.
 release = importlib.import_module("course_lib.homework.release")
@@ -72,6 +73,8 @@ ROWS = [
             jobs=2,
             html_feedback=False,
             progress=False,
+            limits=None,
+            sandbox=True,
         ),
         params=dict(
             assignment="string",
@@ -83,6 +86,8 @@ ROWS = [
             jobs="positive_int",
             html_feedback="bool",
             progress="bool",
+            limits="optional_object",
+            sandbox="bool",
         ),
         bad=dict(
             assignment=["hw9"],
@@ -155,6 +160,32 @@ ROWS = [
         kwargs=dict(course_root="/tmp/run", notebook_dir="/tmp/run/a/s/hw1", notebook_name="hw1"),
         params=dict(course_root="path", notebook_dir="path", notebook_name="string"),
     ),
+    Row(
+        Limits,
+        kwargs=dict(memory_mb=2048, file_size_mb=64, processes=128, cpu_seconds=60, disk_mb=64),
+        params=dict(
+            memory_mb="positive_int",
+            file_size_mb="positive_int",
+            processes="positive_int",
+            cpu_seconds="positive_int",
+            disk_mb="positive_int",
+        ),
+    ),
+    Row(bwrap.find_bwrap),
+    Row(
+        bwrap.sandbox_command,
+        kwargs=dict(
+            inner=["python", "-V"],
+            hide=[("out", _MISSING)],
+            limits=Limits(),
+            bwrap="/usr/bin/bwrap",
+            visible=(),
+        ),
+        params=dict(inner="string_list", hide="object", limits="object", bwrap="string"),
+        skip=dict(visible="folders shown again; one that is missing is left out"),
+        bad=dict(hide=[[("out", "")], [("out",)], ["out"]]),
+    ),
+    Exempt(jail.main, "the program the grader starts: it reads a job from its standard input"),
     Exempt(gradebook.Result, "a record grade() builds; users read it, never construct it"),
     Exempt(
         feedback.ShortTestTracebacks,
