@@ -49,6 +49,7 @@ NOT_ON_OTHER_BACKENDS = (
     "--ignore=tests/test_doctor.py",  # probes every backend in subprocesses of its own
     "--ignore=tests/test_receipts.py",  # receipts' bookkeeping: files, hashes, staleness
     "--ignore=tests/test_grading_sandbox.py",  # hostile HW1 (NumPy) submissions in bubblewrap
+    "--ignore=tests/test_distributed_grading.py",  # HW1 (NumPy) on a Dask cluster
 )
 PYTEST_OPTIONS = "-ra --doctest-modules -p no:cacheprovider"
 OTHER_BACKEND_PARTS = {

@@ -19,7 +19,8 @@ The package's files: ``release`` (student versions, the nbgrader steps run in th
 reading and scanning notebooks), ``runner`` (one submission: its job out, its results back),
 ``jail`` (the program that grades one job: a private course folder, ``nbgrader autograde``
 under the limits), ``isolation`` and ``bwrap`` (the bubblewrap sandbox the jail runs in),
-``limits`` (memory, file size, processes, CPU, disk), ``sandbox`` (the hidden files off the disk
+``limits`` (memory, file size, processes, CPU, disk), ``distributed_grading`` (each
+submission a task of a Dask scheduler's workers), ``sandbox`` (the hidden files off the disk
 while the kernel runs; a cell that ignores the interrupt stopped), ``gradebook`` (``Result``,
 ``grades.csv``, the text and HTML feedback) and ``feedback`` (tracebacks cut).
 

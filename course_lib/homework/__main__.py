@@ -84,6 +84,11 @@ def _parser() -> argparse.ArgumentParser:
             help=f"{unit} (default: %(default)s)",
         )
     gra.add_argument(
+        "--scheduler",
+        default=None,
+        help="a Dask scheduler (tcp://HOST:8786): its workers grade the submissions",
+    )
+    gra.add_argument(
         "--no-sandbox",
         action="store_true",
         help="grade without the bubblewrap sandbox (only for submissions you trust)",
@@ -110,6 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         progress=not args.no_progress,
         limits=Limits(**{field: getattr(args, field) for field in _LIMITS}),
         sandbox=not args.no_sandbox,
+        scheduler=args.scheduler,
     )
     for r in results:
         print(f"{r.student:<24} {r.status:<11} {r.score:g} / {r.max_score:g}")

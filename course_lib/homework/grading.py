@@ -34,6 +34,7 @@ from pathlib import Path
 import nbformat
 
 from course_lib import argument_validation as check
+from course_lib.homework.distributed_grading import DaskGrading
 from course_lib.homework.gradebook import Result, write_gradebook
 from course_lib.homework.isolation import Isolation
 from course_lib.homework.limits import Limits
@@ -68,6 +69,7 @@ def grade(
     progress: bool = True,
     limits: Limits | None = None,
     sandbox: bool = True,
+    scheduler: str | None = None,
 ) -> list[Result]:
     """Grade every submission of ``assignment`` in ``submissions``; write the gradebook.
 
@@ -95,6 +97,10 @@ def grade(
             (``course_lib.homework.bwrap``). When ``bwrap`` is not installed, grading goes on
             without it, with a warning and a note in every row of the gradebook. False grades
             without it on purpose (still with the limits that apply outside it).
+        scheduler: the address of a Dask scheduler (``tcp://HOST:8786``): each submission
+            is then graded as a task by whichever of its workers takes it, in that worker's
+            sandbox (``course_lib.homework.distributed_grading``); ``jobs`` is ignored. The
+            gradebook and feedback are written here, as for local grading.
 
     Returns:
         One ``Result`` a submission, sorted by student id (an empty list, with a warning,
@@ -126,6 +132,8 @@ def grade(
         limits = Limits()
     check.instance(limits, "limits", Limits, "a course_lib.homework.limits.Limits")
     sandbox = check.boolean(sandbox, "sandbox")
+    if scheduler is not None:
+        scheduler = check.string(scheduler, "scheduler")
     source = source.resolve()
     known = assignments(source)
     if assignment not in known:
@@ -152,11 +160,26 @@ def grade(
         return []
 
     hide = {"source": source, "submissions": folder, "out": out}
-    isolation = Isolation.for_run(limits, hide, sandbox)
-    isolation.probe()
-    built = build(assignment, source, cell_timeout)
-    feedback_dir = out / "feedback"
-    args = (feedback_dir, cell_timeout, total_timeout, html_feedback)
+    if scheduler is None:
+        isolation: Isolation | DaskGrading = Isolation.for_run(limits, hide, sandbox)
+        isolation.probe()
+    else:
+        isolation = DaskGrading(scheduler, limits, hide, sandbox)
+        jobs = min(len(found), 64)  # threads here only wait for the cluster's results
+    try:
+        built = build(assignment, source, cell_timeout)
+        args = (out / "feedback", cell_timeout, total_timeout, html_feedback)
+        results = _grade_all(built, found, duplicates, isolation, args, jobs, progress)
+    finally:
+        if isinstance(isolation, DaskGrading):
+            isolation.close()
+    write_gradebook(results, out, list(built.max_points))
+    return results
+
+
+def _grade_all(built, found, duplicates, isolation, args, jobs: int, progress: bool):
+    """Every submission of ``found`` through ``grade_one``, ``jobs`` at a time, with a line and
+    Keras's progress bar (graded / total) as each one ends; in the order found."""
     bar = _progress_bar(len(found)) if progress else None
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = []
@@ -168,6 +191,4 @@ def grade(
                 r = future.result()
                 print(f"graded {r.student}: {r.status}, {r.score:g} / {r.max_score:g}", flush=True)
                 bar.add(1)
-        results = [f.result() for f in futures]  # in the order found: sorted by student id
-    write_gradebook(results, out, list(built.max_points))
-    return results
+        return [f.result() for f in futures]  # in the order found: sorted by student id

@@ -87,6 +87,12 @@ class Isolation:
             inner, hide=self.hide, limits=self.limits, bwrap=self.bwrap, visible=self.visible
         )
 
+    def run(self, job: Job) -> tuple[Outcome | None, str, str]:
+        """Grade ``job`` here: ``(outcome, the jail's raw output, why there was no sandbox
+        or "")`` (see ``run_job``)."""
+        outcome, raw = run_job(job, self)
+        return outcome, raw, "" if self.sandboxed else self.why_not
+
     def probe(self) -> None:
         """Start the sandbox once, importing what grading needs; ``SandboxError`` if not."""
         if self.bwrap is None:

@@ -26,16 +26,20 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 
 from course_lib import argument_validation as check
 from course_lib.homework.gradebook import Result, html_feedback
-from course_lib.homework.isolation import Isolation, run_job
+from course_lib.homework.isolation import Isolation
 from course_lib.homework.jail import Job, keras_datasets
 from course_lib.homework.limits import Limits, limit_note
 from course_lib.homework.release import generate
 from course_lib.homework.scan import STUDENT_ID, changed_cells, read_notebook, scan_answer_cells
+
+if TYPE_CHECKING:
+    from course_lib.homework.distributed_grading import DaskGrading
 
 __all__ = ["GradingSetupError"]
 
@@ -166,10 +170,11 @@ def grade_one(
     total_timeout: int,
     html: bool,
     notes: list[str] | None = None,
-    isolation: Isolation | None = None,
+    isolation: Isolation | DaskGrading | None = None,
 ) -> Result:
-    """Grade the notebook ``path`` of ``student`` (see the module) in ``isolation`` (the
-    sandbox of the run; a plain process with default limits when None).
+    """Grade the notebook ``path`` of ``student`` (see the module) in ``isolation``: the
+    sandbox of the run, or Dask's workers that grade each job in their own sandbox; a plain
+    process with default limits when None.
 
     ``notes`` are observations made before (e.g. a second submission that was not graded);
     they come first in the result's notes.
@@ -185,8 +190,6 @@ def grade_one(
     if nb is None:
         return _not_graded(build, student, [f"not graded: {problem}", *notes], start)
     notes += changed_cells(build.released, nb) + scan_answer_cells(nb)
-    if not isolation.sandboxed:
-        notes.append(f"graded without the sandbox ({isolation.why_not})")
     datasets = keras_datasets()
     job = Job(
         assignment=hw,
@@ -198,7 +201,9 @@ def grade_one(
         limits=isolation.limits.to_dict(),
         datasets=str(datasets) if datasets else None,
     )
-    outcome, raw = run_job(job, isolation)
+    outcome, raw, why_not = isolation.run(job)
+    if why_not:
+        notes.append(f"graded without the sandbox ({why_not})")
     # nbgrader only logs a broken config and goes on without it: never grade like that.
     log = outcome.log if outcome else raw
     if "Exception while loading config file" in log:

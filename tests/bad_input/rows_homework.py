@@ -18,7 +18,16 @@ import nbformat
 from tiny_assignment import write_tiny_source
 
 from bad_input.table import Exempt, Row
-from course_lib.homework import bwrap, feedback, gradebook, grading, jail, sandbox, scan
+from course_lib.homework import (
+    bwrap,
+    distributed_grading,
+    feedback,
+    gradebook,
+    grading,
+    jail,
+    sandbox,
+    scan,
+)
 from course_lib.homework.limits import Limits
 
 # The module, not the function: ``course_lib.homework.release`` is the function ``release``.
@@ -75,6 +84,7 @@ ROWS = [
             progress=False,
             limits=None,
             sandbox=True,
+            scheduler=None,
         ),
         params=dict(
             assignment="string",
@@ -88,6 +98,7 @@ ROWS = [
             progress="bool",
             limits="optional_object",
             sandbox="bool",
+            scheduler="optional_string",
         ),
         bad=dict(
             assignment=["hw9"],
@@ -184,6 +195,10 @@ ROWS = [
         params=dict(inner="string_list", hide="object", limits="object", bwrap="string"),
         skip=dict(visible="folders shown again; one that is missing is left out"),
         bad=dict(hide=[[("out", "")], [("out",)], ["out"]]),
+    ),
+    Exempt(
+        distributed_grading.DaskGrading,
+        "connects to a running Dask scheduler; tests/test_distributed_grading.py starts one",
     ),
     Exempt(jail.main, "the program the grader starts: it reads a job from its standard input"),
     Exempt(gradebook.Result, "a record grade() builds; users read it, never construct it"),
