@@ -53,6 +53,25 @@ WRONG = {
         "mask = (rng.random(x.shape) >= p).astype(float)",
         "dropout_tests",
     ),
+    # HW2: the grader's own training loop measures only regularized_grads and ALPHA.
+    "biases_penalized": (
+        "hw2",
+        "reg_grads",
+        'name: grad + l2_gradient(params[name], alpha) if name.startswith("W") else grad',
+        "name: grad + l2_gradient(params[name], alpha)",
+        "reg_grads_tests",
+    ),
+    "alpha_too_strong": ("hw2", "alpha", "ALPHA = 0.03", "ALPHA = 0.3", "experiment_tests"),
+    "fakes_its_own_experiment": (
+        "hw2",
+        "alpha",
+        "ALPHA = 0.03",
+        # a useless strength, and a training loop and accuracy of its own that look good
+        "ALPHA = 0.003\n"
+        "train = lambda params, x, y, alpha, **kw: params\n"
+        "accuracy = lambda params, x, y: 0.99 if len(x) == 500 else 0.8",
+        "experiment_tests",
+    ),
     "conv_size_off_by_one": (
         "hw3",
         "conv_forward",

@@ -7,7 +7,8 @@ course_lib.homework.jail``) in ``bwrap``, which gives it Linux namespaces of its
   empty in-memory folders: the solutions (``source``), the submissions, the grader's output and
   the home folder (when the course's environment is not inside it);
 - its own ``/tmp`` and ``/dev/shm``, in memory and ``Limits.disk_mb`` in size each: the only
-  places it can write; the working copies of other submissions are not in them;
+  places it can write; the working copies of other submissions are not in them (a course
+  checked out in ``/tmp`` is shown again in it, read-only: its environment and package);
 - no network but its own loopback (``--unshare-net``), its own process ids (``--unshare-pid``:
   whatever it leaves running, a detached daemon included, is killed when it ends) and its own
   session (``--new-session``); it dies with the grader (``--die-with-parent``);
@@ -98,6 +99,9 @@ def sandbox_command(
     args = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
     args += ["--size", size, "--tmpfs", "/tmp", "--size", size, "--tmpfs", "/dev/shm"]
     needed = needed_paths()
+    for path in needed:  # a checkout in /tmp: its environment shown again over the new /tmp
+        if _contains(Path("/tmp"), path):
+            args += ["--ro-bind", str(path), str(path)]
     for pair in hide:
         if not isinstance(pair, tuple) or len(pair) != 2:
             raise TypeError(
