@@ -79,6 +79,21 @@ WRONG = {
         "h_out = (h + 2 * pad - kh) // stride",
         "conv_forward_tests",
     ),
+    # HW3: questions that need the method; the grader checks it on stacks and layers unseen.
+    "receptive_field_ignores_strides": (
+        "hw3",
+        "sizes",
+        "        field += (k - 1) * spacing",
+        "        field += k - 1",
+        "sizes_tests",
+    ),
+    "batchnorm_all_trainable": (
+        "hw3",
+        "params",
+        "    return 2 * channels, 2 * channels",
+        "    return 4 * channels, 0",
+        "params_tests",
+    ),
     "over_budget": (
         "hw4",
         "model",
