@@ -3,9 +3,9 @@ with its fix.
 
 ``course.py`` checks Python and the virtual environment itself (they must work before this
 module can be imported), then runs ``python -m course_lib.doctor`` in the environment for the
-rest: the Keras backends, the GPU, the datasets and JupyterLab. Every check is a function whose
-inputs are parameters (the probe of a backend, the file the NVIDIA driver writes, the
-environment variables), so that a test can hand it a broken machine.
+rest: the Keras backends, the GPU, the datasets, JupyterLab and the grading sandbox. Every
+check is a function whose inputs are parameters (the probe of a backend, the file the NVIDIA
+driver writes, the environment variables), so that a test can hand it a broken machine.
 
 Example:
     >>> check = Check("Python", "ok", "3.11.7")
@@ -34,6 +34,7 @@ __all__ = [
     "check_backends",
     "check_datasets",
     "check_gpu",
+    "check_grading_sandbox",
     "check_jupyter",
     "probe_backend",
     "run_checks",
@@ -320,6 +321,22 @@ def check_jupyter(
     return checks
 
 
+def check_grading_sandbox(which: Callable[[str], str | None] = shutil.which) -> list[Check]:
+    """Bubblewrap, the homework grader's sandbox: only an instructor needs it, so a warning."""
+    found = which("bwrap")
+    if found:
+        return [Check("grading sandbox", "ok", f"bubblewrap at {found}")]
+    return [
+        Check(
+            "grading sandbox",
+            "warn",
+            "bubblewrap (bwrap) not found: homework would be graded without the sandbox "
+            "(only instructors grade)",
+            "sudo apt-get install bubblewrap",
+        )
+    ]
+
+
 def run_checks(probe: Callable[[str], Mapping[str, Any]] = probe_backend) -> list[Check]:
     """Every check of this module on this machine."""
     probes = {name: probe(name) for name in BACKENDS}
@@ -327,7 +344,7 @@ def run_checks(probe: Callable[[str], Mapping[str, Any]] = probe_backend) -> lis
     selected = os.environ.get("KERAS_BACKEND", "tensorflow")
     if selected in BACKENDS:
         checks.append(check_gpu(probes[selected], selected))
-    return checks + check_datasets() + check_jupyter()
+    return checks + check_datasets() + check_jupyter() + check_grading_sandbox()
 
 
 def main() -> int:

@@ -169,3 +169,10 @@ def test_doctor_on_this_machine_passes():
     ):
         assert line in done.stdout, (line, done.stdout)
     assert "FAIL" not in done.stdout
+
+
+def test_grading_sandbox_missing_is_a_warning_with_the_apt_command():
+    [missing] = doctor.check_grading_sandbox(which=lambda name: None)
+    assert missing.status == "warn" and missing.fix == "sudo apt-get install bubblewrap"
+    [found] = doctor.check_grading_sandbox(which=lambda name: f"/usr/bin/{name}")
+    assert found.status == "ok" and "/usr/bin/bwrap" in found.detail
