@@ -88,7 +88,7 @@ class HiddenFilesExecute(Execute):
     def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
         notebook_dir = Path(resources["metadata"]["path"]).resolve()
         name = resources["unique_key"]
-        # nbgrader runs with the course root as its working directory (runner.py sees to it).
+        # nbgrader runs with the course root as its working directory (jail.py sees to it).
         paths = hidden_paths(Path.cwd().resolve(), notebook_dir, name)
         saved = {path: path.read_bytes() for path in paths if path.exists()}
         for path in saved:
