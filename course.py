@@ -185,6 +185,43 @@ def quiet_lab(prefix: Path) -> Path:
     return path
 
 
+#: The kernels JupyterLab starts (the server names each one's notebook in JPY_SESSION_NAME)
+#: wait 1 s after an error before they take requests again. With ipykernel's default (0 s),
+#: Run All on a busy machine can see the kernel stop cancelling its queue before the rest of the
+#: cells' requests have reached it: cells below an error then run anyway (stop 24's CI).
+KERNEL_CONFIG = """\
+# Written by course.py (lab_kernel_config); edit course.py, not this file.
+import os
+
+if os.environ.get("JPY_SESSION_NAME"):  # a kernel that a Jupyter server started for a notebook
+    c.Kernel.stop_on_error_timeout = 1.0  # noqa: F821 (IPython's config object)
+"""
+KERNEL_CONFIG_MARK = KERNEL_CONFIG.splitlines()[0]
+
+
+def lab_kernel_config(prefix: Path) -> Path:
+    """Write ``KERNEL_CONFIG`` to ``<prefix>/etc/ipython/ipython_kernel_config.py``, where the
+    kernels of that environment read it, and return its path. A file there that course.py did
+    not write is left alone (with a warning: Run All may then run cells below an error)."""
+    path = prefix / "etc" / "ipython" / "ipython_kernel_config.py"
+    if path.exists():
+        current = path.read_text()
+        if current == KERNEL_CONFIG:
+            return path
+        if not current.startswith(KERNEL_CONFIG_MARK):
+            print(
+                f"course.py: {path} was not written by course.py; left as it is "
+                "(without c.Kernel.stop_on_error_timeout, Run All may run cells below an error)",
+                file=sys.stderr,
+            )
+            return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".py.partial")
+    partial.write_text(KERNEL_CONFIG)
+    partial.replace(path)
+    return path
+
+
 def lab_options(root: Path) -> list[str]:
     """JupyterLab's options for the course (tests/test_jupyterlab.py starts it with these too):
     the repository as its root, and no question a student cannot answer: no news prompt, no
@@ -225,6 +262,7 @@ def run(argv: list[str]) -> int:
         if not any(arg.endswith(".ipynb") for arg in rest):
             rest.append("notebooks/00_setup.ipynb")  # open the first notebook
         quiet_lab(python.parent.parent)
+        lab_kernel_config(python.parent.parent)
         args = [str(python), "-m", "jupyterlab", *lab_options(ROOT), *rest]
         return subprocess.call(args, cwd=ROOT)
     return run_tests(python, rest)

@@ -122,6 +122,7 @@ def lab_server(root: Path, startup_timeout: float = 120.0) -> Iterator[LabServer
         "JUPYTER_RUNTIME_DIR": str(runtime),
     }
     course.quiet_lab(Path(sys.prefix))  # as course.py lab does before it starts the server
+    course.lab_kernel_config(Path(sys.prefix))
     port, token = free_port(), secrets.token_hex(16)
     log = scratch / "server.log"
     with log.open("wb") as log_file:

@@ -225,7 +225,11 @@ def test_homework_student_version_stops_at_first_answer(homework_lab, open_page)
         f"code cell {first} shows {errors}, not one NotImplementedError",
     )
     below = [i for i in range(first + 1, len(cells)) if ran(cells[i]) or cells[i]["errors"]]
-    page.check(not below, f"cells below the first error ran: {below}")
+    page.check(
+        not below,
+        f"cells below the first error (code cell {first}) ran: {below}; prompts "
+        f"{[cell['prompt'] for cell in cells]}, errors {[len(cell['errors']) for cell in cells]}",
+    )
     page.check_quiet_page()
 
 
@@ -255,3 +259,46 @@ def test_lab_options_name_the_root_and_allow_root_only_as_root(monkeypatch, tmp_
     assert "--LabApp.news_url=None" in options and "--allow-root" not in options
     monkeypatch.setattr(os, "geteuid", lambda: 0)
     assert "--allow-root" in lab.course.lab_options(tmp_path)
+
+
+def _kernel_timeout(prefix: Path, session: str | None) -> str:
+    """What a real kernel prints for its ``stop_on_error_timeout`` when it reads the config file
+    that ``lab_kernel_config(prefix)`` wrote. A kernel reads ``<sys.prefix>/etc/ipython``, which a
+    test cannot move, so this one reads a copy of the file from its IPYTHONDIR profile."""
+    from jupyter_client.manager import start_new_kernel
+
+    profile = prefix / "ipythondir" / "profile_default"
+    profile.mkdir(parents=True, exist_ok=True)
+    shutil.copy(prefix / "etc" / "ipython" / "ipython_kernel_config.py", profile)
+    env = {**os.environ, "IPYTHONDIR": str(prefix / "ipythondir")}
+    env.pop("JPY_SESSION_NAME", None)
+    if session:
+        env["JPY_SESSION_NAME"] = session
+    outputs: list[dict] = []
+    manager, client = start_new_kernel(startup_timeout=120, env=env)
+    try:
+        reply = client.execute_interactive(
+            "print(get_ipython().kernel.stop_on_error_timeout)",
+            timeout=60,
+            output_hook=outputs.append,
+        )
+        assert reply["content"]["status"] == "ok", reply["content"]
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    return "".join(m["content"].get("text", "") for m in outputs if m["msg_type"] == "stream")
+
+
+def test_lab_kernel_config_makes_lab_kernels_wait_after_an_error(tmp_path, capsys):
+    path = lab.course.lab_kernel_config(tmp_path)
+    assert path == tmp_path / "etc" / "ipython" / "ipython_kernel_config.py"
+    before = path.stat().st_mtime_ns
+    assert lab.course.lab_kernel_config(tmp_path) == path  # already written: left alone
+    assert path.stat().st_mtime_ns == before
+    assert _kernel_timeout(tmp_path, "notebooks/00_setup.ipynb").strip() == "1.0"
+    assert _kernel_timeout(tmp_path, None).strip() == "0.0"  # nbval's and the grader's kernels
+
+    path.write_text("c.Kernel.stop_on_error_timeout = 3.0\n")  # a file of someone else's
+    lab.course.lab_kernel_config(tmp_path)
+    assert path.read_text() == "c.Kernel.stop_on_error_timeout = 3.0\n"
+    assert "was not written by course.py" in capsys.readouterr().err
