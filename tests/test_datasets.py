@@ -237,6 +237,26 @@ def test_fashion_system_folder_used_when_cache_lacks_it(home, system_dir):
     _assert_loaded(datasets.load("fashion_mnist"), expected)
 
 
+def test_n_test_zero_reads_only_the_training_files(home, system_dir):
+    """A grader that holds the test split back hides its files: ``n_test=0`` still loads the
+    training split, and every other call says that the dataset is not there."""
+    (x_train, y_train), _ = write_fashion(system_dir, seed=3)
+    for stem in FASHION_STEMS[2:]:
+        (system_dir / f"{stem}.gz").unlink()
+    assert datasets.locate("fashion_mnist") is None
+    assert datasets.locate("fashion_mnist", test=False) == ("system", system_dir)
+    (x, y), (x_test, y_test) = datasets.load("fashion_mnist", n_test=0, channels=True)
+    np.testing.assert_array_equal(x[..., 0], x_train)
+    np.testing.assert_array_equal(y, y_train)
+    assert x_test.shape == (0, 28, 28, 1) and x_test.dtype == x.dtype and y_test.shape == (0,)
+    with pytest.raises(datasets.DatasetNotAvailableError):
+        datasets.load("fashion_mnist", download=False)
+    with pytest.raises(datasets.DatasetNotAvailableError):
+        datasets.load("fashion_mnist", n_test=1, download=False)
+    (_, _), (x_test, y_test) = datasets.load("digits", n_test=0)
+    assert x_test.shape == (0, 8, 8) and len(y_test) == 0
+
+
 @pytest.mark.parametrize(
     "layout", [("cifar-10-batches-py",), ("cifar-10-batches-py-target", "cifar-10-batches-py")]
 )
@@ -544,8 +564,8 @@ def test_unknown_name_lists_the_names(name):
         ({"n_train": "100"}, r"`n_train` .*Received: n_train='100'"),
         ({"n_train": True}, r"`n_train` .*Received: n_train=True"),
         ({"n_train": 1348}, r"`n_train` .*\[1, 1347\].*Received: n_train=1348"),
-        ({"n_test": -1}, r"`n_test` .*\[1, 450\].*Received: n_test=-1"),
-        ({"n_test": 451}, r"`n_test` .*\[1, 450\].*Received: n_test=451"),
+        ({"n_test": -1}, r"`n_test` .*\[0, 450\] \(none of it\).*Received: n_test=-1"),
+        ({"n_test": 451}, r"`n_test` .*\[0, 450\].*Received: n_test=451"),
         ({"seed": -1}, r"`seed` must be a non-negative integer. Received: seed=-1"),
         ({"seed": 1.5}, r"`seed` .*Received: seed=1.5"),
         ({"seed": None}, r"`seed` .*Received: seed=None"),

@@ -34,7 +34,8 @@ def load(
         normalize: if True, images are float32 in [0, 1] (divided by 255; by 16 for digits).
             Otherwise they are uint8 as stored (digits: 0..16).
         n_train: take a random subset of this many training examples (None: all of them).
-        n_test: the same for the test split.
+        n_test: the same for the test split; 0 reads none of it: the test split's files
+            need not be on disk (a grader that holds the test split back hides them).
         channels: if True, grayscale images get a trailing channel axis, e.g. (n, 28, 28, 1).
             CIFAR-10 images always have their 3 channels last.
         seed: seed of the subsets: ``np.random.default_rng(seed)`` picks them, separately for
@@ -71,22 +72,24 @@ def load(
     n_train_size, n_test_size = catalog.SPLIT_SIZES[name]
     # Before reading, only the type and the lower bound (the files may be a smaller copy).
     n_train = _check_count("n_train", n_train, name, "training", n_train_size, upper=False)
-    n_test = _check_count("n_test", n_test, name, "test", n_test_size, upper=False)
+    n_test = _check_count("n_test", n_test, name, "test", n_test_size, upper=False, zero=True)
     seed = check.seed(seed, "seed", allow_none=False)
+    test = n_test != 0
 
-    found = places.locate(name)
+    found = places.locate(name, test)
     if found is None:
         downloads.download(name, allowed=download)
-        found = places.locate(name)
+        found = places.locate(name, test)
         if found is None:  # pragma: no cover - the download moved the files into place
             raise DatasetDownloadError(
                 f"The {name} download finished but its files are not in {places.data_home()}."
             )
     source, path = found
-    (x_train, y_train), (x_test, y_test) = READERS[name](path)
+    (x_train, y_train), (x_test, y_test) = READERS[name](path, test=test)
 
     n_train = _check_count("n_train", n_train, name, "training", len(x_train))
-    n_test = _check_count("n_test", n_test, name, "test", len(x_test))
+    if test:
+        n_test = _check_count("n_test", n_test, name, "test", len(x_test), zero=True)
     x_train, y_train = _subset(x_train, y_train, n_train, seed)
     x_test, y_test = _subset(x_test, y_test, n_test, seed)
     x_train = _finish_images(x_train, name, normalize=normalize, channels=channels)
@@ -169,18 +172,27 @@ def _no_repeats(values: list[str], name: str) -> None:
 
 
 def _check_count(
-    arg: str, value: Any, name: str, split: str, size: int, *, upper: bool = True
+    arg: str,
+    value: Any,
+    name: str,
+    split: str,
+    size: int,
+    *,
+    upper: bool = True,
+    zero: bool = False,
 ) -> int | None:
-    """None, or an integer in [1, size] (only >= 1 with ``upper=False``); the message says
-    that ``size`` is the size of the split."""
+    """None, or an integer in [1, size] (only >= 1 with ``upper=False``; from 0 with
+    ``zero``); the message says that ``size`` is the size of the split."""
+    low = 0 if zero else 1
     try:
         return check.optional(
-            check.integer, value, arg, minimum=1, maximum=size if upper else None
+            check.integer, value, arg, minimum=low, maximum=size if upper else None
         )
     except ValueError:
+        none = " (none of it)" if zero else ""
         raise ValueError(
-            f"`{arg}` must be None (all of it) or an integer in [1, {size}], the size of the "
-            f"{name} {split} split. Received: {arg}={value!r}"
+            f"`{arg}` must be None (all of it) or an integer in [{low}, {size}]{none}, the size "
+            f"of the {name} {split} split. Received: {arg}={value!r}"
         ) from None
 
 

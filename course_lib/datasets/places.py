@@ -9,6 +9,7 @@ import importlib.util
 import os
 from pathlib import Path
 
+from course_lib import argument_validation as check
 from course_lib.datasets import catalog
 
 __all__ = ["SYSTEM_DIRS", "available", "data_home", "locate"]
@@ -71,18 +72,22 @@ def idx_file(folder: Path, stem: str) -> Path | None:
     return None
 
 
-def is_complete(name: str, path: Path) -> bool:
-    """Whether ``path`` holds every file of ``name`` (their contents are not checked)."""
+def is_complete(name: str, path: Path, test: bool = True) -> bool:
+    """Whether ``path`` holds every file of ``name`` (their contents are not checked); with
+    ``test=False``, every file of its training split (where the test split has files of its
+    own: fashion_mnist, cifar10)."""
     if name == "fashion_mnist":
-        return all(idx_file(path, stem) is not None for stem in catalog.FASHION_FILES)
+        stems = catalog.FASHION_FILES if test else catalog.FASHION_FILES[:2]
+        return all(idx_file(path, stem) is not None for stem in stems)
     if name == "cifar10":
-        files = (*catalog.CIFAR_TRAIN_FILES, catalog.CIFAR_TEST_FILE)
+        files = (*catalog.CIFAR_TRAIN_FILES, *([catalog.CIFAR_TEST_FILE] if test else []))
         return all((path / f).is_file() for f in files)
     return path.is_file()
 
 
-def locate(name: str) -> tuple[str, Path] | None:
-    """Where ``load(name)`` would read the dataset from, without downloading anything.
+def locate(name: str, test: bool = True) -> tuple[str, Path] | None:
+    """Where ``load(name)`` would read the dataset from, without downloading anything
+    (``test=False``: where ``load(name, n_test=0)`` would read its training split from).
 
     Returns:
         ``(source, path)`` with ``source`` one of ``"keras cache"``, ``"system"`` or
@@ -98,8 +103,9 @@ def locate(name: str) -> tuple[str, Path] | None:
         ('scikit-learn', 'digits.csv.gz')
     """
     name = catalog.check_name(name)
+    test = check.boolean(test, "test")
     for source, path in search_places(name):
-        if is_complete(name, path):
+        if is_complete(name, path, test):
             return source, path
     return None
 

@@ -74,20 +74,26 @@ def read_idx(path: Path, *, magic: int, item_shape: tuple[int, ...]) -> np.ndarr
     return np.frombuffer(data, dtype=np.uint8, offset=header_size).reshape(dims).copy()
 
 
-def read_fashion(folder: Path) -> tuple[Split, Split]:
-    paths = [places.idx_file(folder, stem) for stem in catalog.FASHION_FILES]
+def _no_test(x_train: np.ndarray) -> Split:
+    """An empty test split with the images' shape and dtype (``load(..., n_test=0)``)."""
+    return np.zeros((0, *x_train.shape[1:]), x_train.dtype), np.zeros((0,), np.int64)
+
+
+def read_fashion(folder: Path, test: bool = True) -> tuple[Split, Split]:
+    """The two splits; with ``test=False`` the test files are not read (nor needed)."""
+    stems = catalog.FASHION_FILES if test else catalog.FASHION_FILES[:2]
+    paths = [places.idx_file(folder, stem) for stem in stems]
     if any(p is None for p in paths):  # pragma: no cover - locate() checked this
         raise DatasetNotAvailableError(f"Fashion-MNIST files are missing from {folder}.")
-    train_x_path, train_y_path, test_x_path, test_y_path = paths
     splits = []
-    for x_path, y_path in ((train_x_path, train_y_path), (test_x_path, test_y_path)):
+    for x_path, y_path in zip(paths[::2], paths[1::2], strict=True):
         x = read_idx(x_path, magic=IDX_IMAGES_MAGIC, item_shape=(28, 28))
         y = read_idx(y_path, magic=IDX_LABELS_MAGIC, item_shape=())
         splits.append((x, check_labels(y, len(x), y_path)))
-    return splits[0], splits[1]
+    return splits[0], splits[1] if test else _no_test(splits[0][0])
 
 
-def read_mnist(path: Path) -> tuple[Split, Split]:
+def read_mnist(path: Path, test: bool = True) -> tuple[Split, Split]:
     try:
         loaded = np.load(path, allow_pickle=False)
         if not isinstance(loaded, np.lib.npyio.NpzFile):
@@ -150,15 +156,17 @@ def read_cifar_batch(path: Path) -> Split:
     return images, check_labels(np.asarray(batch["labels"]), len(images), path)
 
 
-def read_cifar(folder: Path) -> tuple[Split, Split]:
+def read_cifar(folder: Path, test: bool = True) -> tuple[Split, Split]:
     train = [read_cifar_batch(folder / f) for f in catalog.CIFAR_TRAIN_FILES]
     x_train = np.ascontiguousarray(np.concatenate([x for x, _ in train]))
     y_train = np.concatenate([y for _, y in train])
+    if not test:
+        return (x_train, y_train), _no_test(x_train)
     x_test, y_test = read_cifar_batch(folder / catalog.CIFAR_TEST_FILE)
     return (x_train, y_train), (np.ascontiguousarray(x_test), y_test)
 
 
-def read_digits(path: Path) -> tuple[Split, Split]:
+def read_digits(path: Path, test: bool = True) -> tuple[Split, Split]:
     """scikit-learn's digits, split once 75 % / 25 %, stratified, ``random_state=0``."""
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
@@ -172,7 +180,8 @@ def read_digits(path: Path) -> tuple[Split, Split]:
     return (x_train, y_train), (x_test, y_test)
 
 
-READERS: dict[str, Callable[[Path], tuple[Split, Split]]] = {
+#: ``reader(path, test=True)``; with ``test=False`` a reader may skip the test split's files.
+READERS: dict[str, Callable[..., tuple[Split, Split]]] = {
     "mnist": read_mnist,
     "fashion_mnist": read_fashion,
     "cifar10": read_cifar,

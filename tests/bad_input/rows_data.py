@@ -24,7 +24,7 @@ ROWS = [
             "name": "choice",
             "normalize": "bool",
             "n_train": "optional_positive_int",
-            "n_test": "optional_positive_int",
+            "n_test": "optional_non_negative_int",
             "channels": "bool",
             "seed": "seed_required",
             "download": "bool",
@@ -38,7 +38,11 @@ ROWS = [
         bad={"names": [[], ["imagenet"], ["digits", "digits"], ("digits", 3)]},
     ),
     Row(datasets.available),
-    Row(datasets.locate, kwargs={"name": "digits"}, params={"name": "choice"}),
+    Row(
+        datasets.locate,
+        kwargs={"name": "digits", "test": True},
+        params={"name": "choice", "test": "bool"},
+    ),
     Row(datasets.class_names, kwargs={"name": "cifar10"}, params={"name": "choice"}),
     Row(datasets.data_home),
     # run_mode
