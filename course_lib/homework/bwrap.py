@@ -78,6 +78,7 @@ def sandbox_command(
     limits: Limits,
     bwrap: str,
     visible: Sequence[str | os.PathLike] = (),
+    held_out: Sequence[tuple[str | os.PathLike, Sequence[str | os.PathLike]]] = (),
 ) -> list[str]:
     """``inner`` run in the sandbox (see the module).
 
@@ -90,6 +91,9 @@ def sandbox_command(
         bwrap: the ``bwrap`` program (``find_bwrap()``).
         visible: folders shown again, read-only, inside a covered one (e.g. Keras's datasets
             in a covered home folder).
+        held_out: ``(folder, files to keep)`` pairs: each folder is covered and only those of
+            its files are shown again (a dataset's training files, its test files held out:
+            ``course_lib.homework.held_out``).
     """
     inner = check.string_list(inner, "inner")
     check.instance(hide, "hide", (list, tuple), "a list of (argument name, folder) pairs")
@@ -122,5 +126,11 @@ def sandbox_command(
         folder = Path(folder).resolve()
         if folder.is_dir():
             args += ["--ro-bind", str(folder), str(folder)]
+    for folder, keep in held_out:
+        folder = Path(folder).resolve()
+        if folder.is_dir():
+            args += ["--tmpfs", str(folder)]
+            for path in keep:
+                args += ["--ro-bind", str(Path(path).resolve()), str(folder / Path(path).name)]
     args += ["--unshare-all", "--die-with-parent", "--new-session", "--chdir", "/tmp"]
     return [*args, "--", *inner]

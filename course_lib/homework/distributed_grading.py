@@ -75,6 +75,7 @@ class DaskGrading:
         self.limits = limits
         self._hide = {name: os.fspath(path) for name, path in hide.items()}
         self._sandbox = sandbox
+        self._local: Isolation | None = None
         try:
             self.client = Client(scheduler, timeout=CONNECT_TIMEOUT)
         except OSError as error:
@@ -98,6 +99,14 @@ class DaskGrading:
         )
         encoded, raw, why_not = future.result()
         return (Outcome.decode(encoded) if encoded else None), raw, why_not
+
+    def score(self, assignment: str, model: bytes) -> dict:
+        """A held-out part's score, here in this machine's sandbox (``Isolation.score``):
+        the training ran on a worker, the test split stays on the grader's machine."""
+        if self._local is None:
+            hide = {name: Path(folder) for name, folder in self._hide.items()}
+            self._local = Isolation.for_run(self.limits, hide, self._sandbox)
+        return self._local.score(assignment, model)
 
     def close(self) -> None:
         self.client.close()

@@ -11,6 +11,7 @@ the reason before any submission is graded, instead of failing every submission.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import os
 import sys
@@ -18,6 +19,7 @@ import warnings
 from pathlib import Path
 
 from course_lib.homework import bwrap
+from course_lib.homework.held_out import held_out_files, read_report
 from course_lib.homework.jail import (
     KEEP_ENV,
     Job,
@@ -37,6 +39,9 @@ NO_SANDBOX = (
     "apply. Install it (Debian/Ubuntu: apt-get install bubblewrap) before grading work you "
     "do not trust."
 )
+
+
+SCORE_TIMEOUT = 600  # seconds to load a trained model and score it on the test split
 
 
 class SandboxError(RuntimeError):
@@ -80,11 +85,17 @@ class Isolation:
     def sandboxed(self) -> bool:
         return self.bwrap is not None
 
-    def command(self, inner: list[str]) -> list[str]:
+    def command(self, inner: list[str], held_out: str | None = None) -> list[str]:
+        """``inner`` in the sandbox; ``held_out``: an assignment whose test files it hides."""
         if self.bwrap is None:
             return inner
         return bwrap.sandbox_command(
-            inner, hide=self.hide, limits=self.limits, bwrap=self.bwrap, visible=self.visible
+            inner,
+            hide=self.hide,
+            limits=self.limits,
+            bwrap=self.bwrap,
+            visible=self.visible,
+            held_out=held_out_files(held_out) if held_out else (),
         )
 
     def run(self, job: Job) -> tuple[Outcome | None, str, str]:
@@ -92,6 +103,24 @@ class Isolation:
         or "")`` (see ``run_job``)."""
         outcome, raw = run_job(job, self)
         return outcome, raw, "" if self.sandboxed else self.why_not
+
+    def score(self, assignment: str, model: bytes) -> dict:
+        """The held-out score of a model the jail trained (``held_out.score``), in a sandbox
+        of its own that shows the test split and runs no code of the submission: the model
+        is loaded in Keras's safe mode. Its report, with ``error`` when it failed."""
+        command = [sys.executable, "-m", "course_lib.homework.held_out", "score", assignment]
+        code, out = _run(
+            self.command(command),
+            base64.b64encode(model).decode(),
+            self.user,
+            timeout=SCORE_TIMEOUT,
+            keras_home=Path(self.visible[0]).parent if self.visible else keras_home(),
+        )
+        report = read_report(out)
+        if report is None:
+            tail = " | ".join(out.strip().splitlines()[-3:])
+            return {"error": f"scoring failed (exit code {code}): {tail[-400:]}"}
+        return report
 
     def probe(self) -> None:
         """Start the sandbox once, importing what grading needs; ``SandboxError`` if not."""
@@ -124,9 +153,23 @@ def _everyone_can_read(folder: Path) -> bool:
         return False
 
 
-def _run(args: list[str], stdin: str, user: int | None, timeout: float) -> tuple[int | None, str]:
+def keras_home() -> Path | None:
+    """The folder above Keras's downloaded datasets, if there are any."""
+    datasets = keras_datasets()
+    return datasets.parent if datasets else None
+
+
+def _run(
+    args: list[str],
+    stdin: str,
+    user: int | None,
+    timeout: float,
+    keras_home: Path | None = None,
+) -> tuple[int | None, str]:
     """``args`` with only the kept environment, ``stdin`` and ``user`` (``run_in_group``)."""
     env = {k: os.environ[k] for k in KEEP_ENV if k in os.environ}
+    if keras_home is not None:
+        env["KERAS_HOME"] = str(keras_home)
     return run_in_group(args, cwd="/", env=env, timeout=timeout, stdin=stdin, user=user)
 
 
@@ -134,7 +177,8 @@ def run_job(job: Job, isolation: Isolation) -> tuple[Outcome | None, str]:
     """Grade ``job`` in ``isolation``: its ``Outcome`` (None if the jail printed none: it was
     killed or crashed) and the jail's raw output (for the reason)."""
     job = dataclasses.replace(job, sandboxed=isolation.sandboxed)
-    command = isolation.command([sys.executable, "-m", "course_lib.homework.jail"])
+    held_out = job.assignment if job.held_out else None
+    command = isolation.command([sys.executable, "-m", "course_lib.homework.jail"], held_out)
     # The jail stops nbgrader at total_timeout itself; this limit is for a jail that hangs.
     code, out = _run(command, job.encode(), isolation.user, timeout=job.total_timeout + 60)
     outcome = read_outcome(out)

@@ -53,7 +53,7 @@ KEEP_ENV = (
 )
 
 MARK = "COURSE-JAIL-OUTCOME "
-_BYTES = ("gradebook", "submission", "graded")
+_BYTES = ("gradebook", "submission", "graded", "model")
 
 
 def keras_datasets() -> Path | None:
@@ -118,6 +118,7 @@ class Job:
     limits: dict[str, int]
     datasets: str | None = None  # Keras's downloaded datasets, linked into the home folder
     sandboxed: bool = False
+    held_out: bool = False  # a part trained here and scored by the grader (held_out.RULES)
 
     def encode(self) -> str:
         return _encode(self)
@@ -137,6 +138,8 @@ class Outcome:
     graded: bytes | None = None
     submission_kept: bool = True
     killed: int = 0
+    model: bytes | None = None  # the network the grader trained (a held-out part)
+    trained: dict | None = None  # what its training reported (or its error)
 
     def encode(self) -> str:
         return _encode(self)
@@ -260,6 +263,11 @@ def run_job(job: Job) -> Outcome:
         killed = _kill_the_rest() if job.sandboxed and _in_sandbox() else 0
         graded = root / "autograded" / student / hw / f"{hw}.ipynb"
         book = root / "gradebook.db"
+        model, trained = None, None
+        if job.held_out and code is not None:
+            model, trained = _train_held_out(job, graded.parent, work, env, limits)
+            if job.sandboxed and _in_sandbox():
+                killed += _kill_the_rest()
         return Outcome(
             code=code,
             log=(log or "")[-20000:],
@@ -267,9 +275,43 @@ def run_job(job: Job) -> Outcome:
             graded=graded.read_bytes() if graded.exists() else None,
             submission_kept=(submitted / f"{hw}.ipynb").exists(),
             killed=killed,
+            model=model,
+            trained=trained,
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _train_held_out(job: Job, folder: Path, work: Path, env: dict, limits) -> tuple:
+    """Train the network the notebook handed in (``held_out.Rules.hand_in`` wrote it to
+    ``folder``), in a fresh process that runs none of the submission's code: ``(the trained
+    model file's bytes or None, the training's report)``."""
+    from course_lib.homework.held_out import RULES, read_report
+    from course_lib.homework.limits import set_rlimits
+
+    rules = RULES[job.assignment]
+    entry = folder / rules.entry
+    if not entry.is_file():
+        return None, {"error": f"no {rules.entry}: the cell that hands the network in did not run"}
+    out = work / "trained.keras"
+    limit = rules.now("train_seconds")
+    command = [sys.executable, "-m", "course_lib.homework.held_out", "train", job.assignment]
+    code, log = run_in_group(
+        [*command, str(entry), str(out)],
+        cwd=work,
+        env=env,
+        timeout=limit,
+        preexec_fn=lambda: set_rlimits(limits, processes=job.sandboxed),
+    )
+    report = read_report(log)
+    if code is None:
+        return None, {"error": f"the grader's training went over its limit of {limit} s"}
+    if report is None:
+        tail = " | ".join(log.strip().splitlines()[-3:])
+        return None, {"error": f"the grader's training failed (exit code {code}): {tail[-400:]}"}
+    if "error" in report or not out.is_file():
+        return None, report
+    return out.read_bytes(), report
 
 
 def main() -> int:

@@ -32,6 +32,8 @@ import nbformat
 
 from course_lib import argument_validation as check
 from course_lib.homework.gradebook import Result, html_feedback
+from course_lib.homework.held_out import RULES
+from course_lib.homework.held_out import points as held_out_points
 from course_lib.homework.isolation import Isolation
 from course_lib.homework.jail import Job, keras_datasets
 from course_lib.homework.limits import Limits, limit_note
@@ -200,6 +202,7 @@ def grade_one(
         total_timeout=total_timeout,
         limits=isolation.limits.to_dict(),
         datasets=str(datasets) if datasets else None,
+        held_out=hw in RULES,
     )
     outcome, raw, why_not = isolation.run(job)
     if why_not:
@@ -236,6 +239,8 @@ def grade_one(
         graded_path.parent.mkdir(parents=True)
         graded_path.write_bytes(outcome.graded)
         (root / "gradebook.db").write_bytes(outcome.gradebook)
+        if hw in RULES:
+            notes.append(_score_held_out(build, outcome, root, student, isolation))
         parts = _scores(root, hw, student, build.max_points)
         notes += _errors(nbformat.read(graded_path, 4), cell_timeout, isolation.limits)
         if html:
@@ -245,6 +250,37 @@ def grade_one(
         return Result(student, hw, "graded", score, total, parts, notes, time.monotonic() - start)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _score_held_out(build: Build, outcome, root: Path, student: str, isolation) -> str:
+    """The points of the part the grader trains and scores itself (``held_out``), written
+    into the gradebook at ``root`` over what nbgrader gave it; the note that says how."""
+    from nbgrader.api import Gradebook
+
+    hw, rules = build.assignment, RULES[build.assignment]
+    most = build.max_points[rules.part]
+    trained = outcome.trained or {"error": "nothing was handed in"}
+    if outcome.model is None or "error" in trained:
+        score, note = 0.0, f"{rules.part}: the grader could not train it: {trained['error']}"
+    else:
+        result = isolation.score(hw, outcome.model)
+        if "error" in result:
+            score, note = 0.0, f"{rules.part}: the grader could not score it: {result['error']}"
+        else:
+            score = held_out_points(result, most)
+            note = (
+                f"{rules.part}: the grader trained your network ({trained['parameters']:,} "
+                f"parameters) on {trained['images']:,} training images for "
+                f"{trained['epochs']} epoch(s), batch size {trained['batch_size']}, learning "
+                f"rate {trained['learning_rate']:g} ({trained['seconds']:.0f} s); on "
+                f"{result['images']:,} test images your code never saw it scored "
+                f"{result['accuracy']:.1%} (bar {result['bar']:.0%})"
+            )
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        grade = gb.find_grade(rules.part, hw, hw, student)
+        grade.manual_score = score
+        gb.db.commit()
+    return f"{note}: {score:g} of {most:g} points"
 
 
 def _scores(root: Path, hw: str, student: str, max_points: dict[str, float]):
