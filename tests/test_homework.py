@@ -94,12 +94,47 @@ WRONG = {
         "    return 4 * channels, 0",
         "params_tests",
     ),
+}
+
+# HW4: the grader trains the network handed in and scores it on a test split that the
+# submission's sandbox does not hold. {name: (changes, parts it loses, words of its note)}.
+READ_TEST_SPLIT = """
+import os
+try:  # the test split, as a student who wants to train or tune on it would try
+    datasets.load("fashion_mnist", download=False)
+except datasets.DatasetNotAvailableError:
+    pass
+else:
+    raise RuntimeError("the test split could be read")
+assert not [n for n in os.listdir(datasets.locate("fashion_mnist", test=False)[1]) if "t10k" in n]
+"""
+WRONG_HW4 = {
+    "copies_the_example": (
+        {"model": "def build_model():\n    return example_model()\n"},
+        ["accuracy_tests"],
+        "(19,090 parameters)",
+    ),
     "over_budget": (
-        "hw4",
-        "model",
-        "x = keras.layers.Flatten()(x)",
-        "x = keras.layers.Flatten()(x)\n    x = DenseBlock(128)(x)",
-        "model_tests",
+        {
+            "model": [
+                (
+                    "x = keras.layers.Flatten()(x)",
+                    "x = keras.layers.Flatten()(x)\n    x = DenseBlock(128)(x)",
+                )
+            ]
+        },
+        ["model_tests", "accuracy_tests"],
+        "no hw4_entry.json",
+    ),
+    "reads_the_test_split": (
+        {"recipe": [("RECIPE = {", READ_TEST_SPLIT + "RECIPE = {")]},
+        [],
+        "scored",
+    ),
+    "patches_hand_in": (
+        {"recipe": [("}", '}\ntype(HW4).hand_in = lambda *a: {"parameters": 1}')]},
+        ["accuracy_tests"],
+        "no hw4_entry.json",
     ),
 }
 
@@ -204,6 +239,8 @@ def graded(student_versions, tmp_path_factory):
             _filled(hw, student[hw], {cell: [(old, new)]}), folders[hw] / f"{name}.ipynb"
         )
 
+    for name, (changes, _, _) in WRONG_HW4.items():
+        nbformat.write(_filled("hw4", student["hw4"], changes), folders["hw4"] / f"{name}.ipynb")
     hw1 = student["hw1"]
     for name, (_, changes) in WRONG_HW1.items():
         nbformat.write(_filled("hw1", hw1, changes), folders["hw1"] / f"{name}.ipynb")
@@ -343,6 +380,55 @@ def test_wrong_hw1_submission_loses_exactly_its_part(name, graded):
     else: the gradient check and the training loop are graded with reference pieces."""
     part, _ = WRONG_HW1[name]
     _only_part_lost(_hw1(graded, name), part)
+
+
+@pytest.mark.parametrize("name", sorted(WRONG_HW4))
+def test_hw4_submission_scores_what_the_graders_training_gives(name, graded):
+    """HW4's points come from the grader's own training and test split: a copy of the
+    example is under the bar, a network over the budget or a hand-in that writes nothing is
+    not trained, and a submission that looks for the test split finds none (and keeps 8)."""
+    _, lost, words = WRONG_HW4[name]
+    result = graded["results"]["hw4"][name]
+    points = _max_points("hw4")
+    assert result.status == "graded", result.notes
+    assert {p for p, (score, _) in result.parts.items() if score == 0} == set(lost), result.notes
+    assert all(result.parts[p] == (m, m) for p, m in points.items() if p not in lost)
+    [note] = [n for n in result.notes if n.startswith("accuracy_tests:")]
+    assert words in note, note
+
+
+def test_hw4_solution_is_trained_and_scored_by_the_grader(graded):
+    """The solution's 5 points of part 3 are the grader's measurement over the bar, and its
+    note says what the grader trained and measured."""
+    from course_lib.homework.held_out import RULES
+
+    rules = RULES["hw4"]
+    [note] = [n for n in graded["results"]["hw4"]["solution"].notes if n.startswith("accuracy")]
+    found = re.search(
+        r"trained your network \(([\d,]+) parameters\).* scored ([\d.]+)% \(bar", note
+    )
+    assert found, note
+    assert int(found[1].replace(",", "")) <= rules.budget
+    assert float(found[2]) / 100 >= rules.now("bar") + 0.005, note  # with a margin
+    assert f"on {rules.now('n_test'):,} test images your code never saw" in note
+
+
+def test_hw4_text_states_the_graders_rules():
+    from course_lib.homework.held_out import RULES
+
+    rules = RULES["hw4"]
+    nb = nbformat.read(SOURCE / "hw4" / "hw4.ipynb", as_version=4)
+    intro = nb.cells[0].source
+    for words in (
+        f"at most **{rules.budget:,} parameters**",
+        f"(at most **{rules.max_epochs[1]}**)",
+        f"**At least {rules.bar[1]:.0%}**".replace("%", " %"),
+        f"{rules.n_train[0]:,} training images for at most {rules.max_epochs[0]} epochs",
+        f"scores {rules.n_test[0]:,} test images",
+        f"bar is then **{rules.bar[0]:.0%}**".replace("%", " %"),
+        f"at most {rules.train_seconds[1] // 60} minutes",
+    ):
+        assert words in intro, words
 
 
 def test_backward_part_is_worth_four_points_and_runs_first_its_check_then_training():

@@ -29,11 +29,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import numbers
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 __all__ = ["RULES", "EntryError", "Rules"]
 
@@ -98,7 +101,8 @@ class Rules:
             )
         lr, batch, epochs = recipe["learning_rate"], recipe["batch_size"], recipe["epochs"]
         low, high = self.learning_rates
-        if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not low <= lr <= high:
+        number = isinstance(lr, numbers.Real) and not isinstance(lr, (bool, np.bool_))
+        if not number or not low <= lr <= high:
             raise EntryError(
                 f"learning_rate must be a number in [{low}, {high}]. Received: {lr!r}"
             )
@@ -106,7 +110,8 @@ class Rules:
             ("batch_size", batch, self.batch_sizes),
             ("epochs", epochs, (1, self.max_epochs[1])),
         ):
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            whole = isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+            if not whole or not low <= value <= high:
                 raise EntryError(
                     f"{key} must be a whole number in [{low}, {high}]. Received: {value!r}"
                 )
@@ -157,6 +162,13 @@ def model_config(model: Any) -> dict:
     return keras.saving.serialize_keras_object(model)
 
 
+def _numbers_in(value: list) -> int:
+    """How many numbers ``value`` holds, in it and in the lists inside it."""
+    return sum(
+        _numbers_in(v) if isinstance(v, list) else isinstance(v, (int, float)) for v in value
+    )
+
+
 def _walk(value: Any, where: str) -> None:
     """Refuse what a network's configuration does not need: long or nested lists (weights
     written into it) and layers that run code from elsewhere."""
@@ -169,10 +181,12 @@ def _walk(value: Any, where: str) -> None:
         for key, item in value.items():
             _walk(item, f"{where}.{key}")
     elif isinstance(value, list):
-        if len(value) > MAX_LIST and any(not isinstance(v, dict) for v in value):
-            raise EntryError(f"{where}: a list of {len(value)} values (at most {MAX_LIST})")
-        if any(isinstance(v, list) and any(isinstance(w, list) for w in v) for v in value):
-            raise EntryError(f"{where}: nested lists of numbers (weights are not handed in)")
+        count = _numbers_in(value)
+        if count > MAX_LIST:
+            raise EntryError(
+                f"{where}: a list of {count} numbers (at most {MAX_LIST}: weights are not "
+                "handed in, the grader starts from fresh ones)"
+            )
         for index, item in enumerate(value):
             _walk(item, f"{where}[{index}]")
 
