@@ -395,6 +395,11 @@ def test_hw4_submission_scores_what_the_graders_training_gives(name, graded):
     assert all(result.parts[p] == (m, m) for p, m in points.items() if p not in lost)
     [note] = [n for n in result.notes if n.startswith("accuracy_tests:")]
     assert words in note, note
+    if name == "copies_the_example":  # under the bar, with a margin
+        from course_lib.homework.held_out import RULES
+
+        accuracy = float(re.search(r"scored ([\d.]+)%", note)[1]) / 100
+        assert accuracy <= RULES["hw4"].now("bar") - 0.005, note
 
 
 def test_hw4_solution_is_trained_and_scored_by_the_grader(graded):
@@ -422,13 +427,36 @@ def test_hw4_text_states_the_graders_rules():
     for words in (
         f"at most **{rules.budget:,} parameters**",
         f"(at most **{rules.max_epochs[1]}**)",
-        f"**At least {rules.bar[1]:.0%}**".replace("%", " %"),
+        f"**At least {rules.bar[1] * 100:g} %**",
         f"{rules.n_train[0]:,} training images for at most {rules.max_epochs[0]} epochs",
         f"scores {rules.n_test[0]:,} test images",
-        f"bar is then **{rules.bar[0]:.0%}**".replace("%", " %"),
+        f"bar is then **{rules.bar[0] * 100:g} %**",
         f"at most {rules.train_seconds[1] // 60} minutes",
     ):
         assert words in intro, words
+
+
+def test_hw4_full_mode_claims_are_the_receipts():
+    """The full-mode figures the HW4 text quotes are those of receipts/hw4_full_mode.md
+    (written by benchmarks/hw4_full_mode.py, which grades the solution and a copy of the
+    example with the real grader in full mode): the solution over the bar, the example under."""
+    from course_lib.homework.held_out import RULES
+
+    receipt = (ROOT / "receipts" / "hw4_full_mode.md").read_text()
+    rows = {
+        cells[0]: cells
+        for line in receipt.splitlines()
+        if line.startswith("| ") and (cells := [c.strip() for c in line.strip("|").split("|")])
+    }
+    solution, example = rows["solution"], rows["example_copy"]
+    bar = RULES["hw4"].bar[1] * 100
+    assert float(solution[6].rstrip(" %")) >= bar + 1 and solution[8] == "5 / 5"
+    assert float(example[6].rstrip(" %")) <= bar - 1 and example[8] == "0 / 5"
+    assert solution[2] == example[2] == "60,000" and solution[5] == "10,000"
+    nb = nbformat.read(SOURCE / "hw4" / "hw4.ipynb", as_version=4)
+    text = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "markdown")
+    assert f"measured {solution[6]}" in text and f"stops at {example[6]}" in text
+    assert f"it scored {example[6]}" in text and f"took {solution[4]}" in text
 
 
 def test_backward_part_is_worth_four_points_and_runs_first_its_check_then_training():

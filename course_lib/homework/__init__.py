@@ -22,7 +22,8 @@ under the limits), ``isolation`` and ``bwrap`` (the bubblewrap sandbox the jail 
 ``limits`` (memory, file size, processes, CPU, disk), ``distributed_grading`` (each
 submission a task of a Dask scheduler's workers), ``sandbox`` (the hidden files off the disk
 while the kernel runs; a cell that ignores the interrupt stopped), ``gradebook`` (``Result``,
-``grades.csv``, the text and HTML feedback) and ``feedback`` (tracebacks cut).
+``grades.csv``, the text and HTML feedback), ``feedback`` (tracebacks cut) and ``held_out``
+(HW4's part that the grader trains and scores itself, on a test split the sandbox hides).
 
 What grading guarantees, with bubblewrap installed (README, "What the grader guarantees"):
 every submission in its own sandbox, with a read-only view of the machine in which the
@@ -37,7 +38,7 @@ What it does not: without bubblewrap (a loud warning, a note in every row), the 
 as the grader's user with the grader's rights; a cell can read the source of a hidden test cell
 that already ran from the kernel's input history (``In``); and because tests run in the same
 Python process as the submission, a submission written to cheat can fool them (e.g. by
-replacing ``numpy`` functions).
+replacing ``numpy`` functions), except HW4's accuracy, measured outside that process.
 """
 
 from course_lib.homework.grading import Result, grade

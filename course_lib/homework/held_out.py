@@ -295,8 +295,8 @@ RULES: dict[str, Rules] = {
         budget=20_000,
         max_epochs=(4, 8),
         n_train=(20_000, None),
-        n_test=(2_000, None),
-        bar=(0.86, 0.90),
+        n_test=(5_000, None),
+        bar=(0.865, 0.90),
         train_seconds=(300, 1500),
     )
 }

@@ -274,7 +274,7 @@ def _score_held_out(build: Build, outcome, root: Path, student: str, isolation) 
                 f"{trained['epochs']} epoch(s), batch size {trained['batch_size']}, learning "
                 f"rate {trained['learning_rate']:g} ({trained['seconds']:.0f} s); on "
                 f"{result['images']:,} test images your code never saw it scored "
-                f"{result['accuracy']:.1%} (bar {result['bar']:.0%})"
+                f"{result['accuracy']:.1%} (bar {result['bar']:.1%})"
             )
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
         grade = gb.find_grade(rules.part, hw, hw, student)
